@@ -1,0 +1,152 @@
+/* Setting and showing the scores of running processes (-p, -T). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "msg.h"
+#include "oomguard.h"
+#include "proc.h"
+#include "score.h"
+
+/* The worse of two results: a refusal outranks a vanished process. */
+static int worse(int a, int b)
+{
+	if (a == EX_FAIL || b == EX_FAIL)
+		return EX_FAIL;
+	return a ? a : b;
+}
+
+struct done {
+	int pid;
+	unsigned long long start;
+};
+
+static int seen(const struct done *d, size_t n, const struct pstat *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (d[i].pid == p->pid && d[i].start == p->start)
+			return 1;
+	return 0;
+}
+
+
+
+/* Mark every descendant of the marked entries (mark: 1 = in the tree).
+ * Children mostly have higher PIDs than parents, so this converges in a
+ * pass or two; PID wrap-around only costs another pass. */
+static void mark_tree(struct pstat *v, size_t n, char *mark)
+{
+	size_t i;
+	int changed = 1;
+
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < n; i++) {
+			struct pstat *parent;
+
+			if (mark[i] || v[i].ppid <= 0)
+				continue;
+			parent = proc_find(v, n, v[i].ppid);
+			if (parent && mark[parent - v]) {
+				mark[i] = 1;
+				changed = 1;
+			}
+		}
+	}
+}
+
+/* Scan, mark, apply; repeat while a scan finds members not yet set, since a
+ * process may fork between our scan and the write to its parent.  Roots are
+ * pinned by their start time from the first scan. */
+static int apply_tree(const int *pids, size_t npids, int score)
+{
+	struct done *done = NULL;
+	unsigned long long *rootstart = calloc(npids, sizeof *rootstart);
+	size_t ndone = 0, cap = 0, i, j;
+	int rc = EX_OK, pass, added = 1;
+
+	if (!rootstart)
+		die(EX_FAIL, "scan processes: out of memory");
+	for (pass = 0; added && pass < 16; pass++) {
+		struct pstat *v;
+		size_t n = proc_scan(&v);
+		char *mark = calloc(n + 1, 1);
+
+		if (!mark)
+			die(EX_FAIL, "scan processes: out of memory");
+		for (j = 0; j < npids; j++) {
+			struct pstat *root = proc_find(v, n, pids[j]);
+
+			if (root && (!pass || root->start == rootstart[j])) {
+				rootstart[j] = root->start;
+				mark[root - v] = 1;
+			} else if (!pass) {
+				rc = worse(rc, score_set(pids[j], score, 0));
+			}
+		}
+		mark_tree(v, n, mark);
+		added = 0;
+		for (i = 0; i < n; i++) {
+			int r;
+
+			if (!mark[i] || seen(done, ndone, &v[i]))
+				continue;
+			if (ndone == cap) {
+				struct done *nd;
+
+				cap = cap ? cap * 2 : 64;
+				nd = realloc(done, cap * sizeof *done);
+				if (!nd)
+					die(EX_FAIL, "scan processes: out of memory");
+				done = nd;
+			}
+			done[ndone].pid = v[i].pid;
+			done[ndone++].start = v[i].start;
+			added = 1;
+			r = score_set(v[i].pid, score, v[i].start);
+			/* Members that exit meanwhile are not errors; named roots are. */
+			for (j = 0; j < npids; j++)
+				if (pids[j] == v[i].pid)
+					break;
+			if (r != EX_GONE || j < npids)
+				rc = worse(rc, r);
+		}
+		free(mark);
+		free(v);
+	}
+	free(done);
+	free(rootstart);
+	return rc;
+}
+
+int apply_pids(const int *pids, size_t n, int score, int tree)
+{
+	size_t i;
+	int rc = EX_OK;
+
+	score_warn_unkillable(score);
+	if (tree)
+		return apply_tree(pids, n, score);
+	for (i = 0; i < n; i++)
+		rc = worse(rc, score_set(pids[i], score, 0));
+	return rc;
+}
+
+/* choom's words, so that scripts reading choom's output read ours. */
+int show_pids(const int *pids, size_t n)
+{
+	size_t i;
+	int rc = EX_OK;
+
+	for (i = 0; i < n; i++) {
+		int sc, adj, r = score_get(pids[i], &sc, &adj);
+
+		if (r == EX_OK) {
+			printf("pid %d's current OOM score: %d\n", pids[i], sc);
+			printf("pid %d's current OOM score adjust value: %d\n", pids[i], adj);
+		}
+		rc = worse(rc, r);
+	}
+	return rc;
+}

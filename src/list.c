@@ -1,0 +1,129 @@
+/* -l: every process, the kernel's next OOM victim on top. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "oomguard.h"
+#include "proc.h"
+#include "score.h"
+
+struct row {
+	int pid, score, adj;
+	long rss_kib;
+	uid_t uid;
+	char cmd[256];
+};
+
+static int by_victim(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	if (x->rss_kib != y->rss_kib)
+		return x->rss_kib < y->rss_kib ? 1 : -1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static void human(long kib, char *buf, size_t size)
+{
+	if (kib < 10240)
+		snprintf(buf, size, "%ldK", kib);
+	else if (kib < 10240L * 1024)
+		snprintf(buf, size, "%.1fM", kib / 1024.0);
+	else
+		snprintf(buf, size, "%.1fG", kib / 1048576.0);
+}
+
+static const char *user(uid_t uid)
+{
+	static uid_t last = (uid_t)-1;
+	static char name[16];
+	struct passwd *pw;
+
+	if (uid == last)
+		return name;
+	last = uid;
+	pw = getpwuid(uid);
+	if (pw && strlen(pw->pw_name) <= 8)
+		snprintf(name, sizeof name, "%s", pw->pw_name);
+	else
+		snprintf(name, sizeof name, "%lu", (unsigned long)uid);
+	return name;
+}
+
+/* The command line with NULs as blanks, or [comm] when it is empty. */
+static void command(int dirfd, const struct pstat *st, char *buf, size_t size)
+{
+	int i, n = proc_read(dirfd, "cmdline", buf, size);
+
+	for (i = 0; i < n - 1; i++)
+		if (buf[i] == '\0' || buf[i] == '\n')
+			buf[i] = ' ';
+	if (n <= 0 || !*buf)
+		snprintf(buf, size, "[%s]", st->comm);
+}
+
+static int columns(void)
+{
+	struct winsize ws;
+
+	if (!isatty(1))
+		return 0;
+	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60)
+		return ws.ws_col;
+	return 80;
+}
+
+int list_procs(void)
+{
+	struct pstat *v;
+	size_t n = proc_scan(&v), i, m = 0;
+	struct row *rows = calloc(n ? n : 1, sizeof *rows);
+	long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+	int width = columns();
+
+	if (!n)
+		die(EX_FAIL, "read %s: %s", proc_root(), strerror(errno));
+	if (!rows)
+		die(EX_FAIL, "list processes: out of memory");
+	for (i = 0; i < n; i++) {
+		struct row *r = &rows[m];
+		int fd;
+
+		/* Kernel threads are never chosen by the OOM killer. */
+		if (v[i].flags & PF_KTHREAD_FLAG)
+			continue;
+		fd = proc_open(v[i].pid);
+		if (fd < 0)
+			continue;
+		if (score_read(fd, &r->score, &r->adj) == 0 && proc_uid(fd, &r->uid) == 0) {
+			r->pid = v[i].pid;
+			r->rss_kib = v[i].rss * page_kib;
+			command(fd, &v[i], r->cmd, sizeof r->cmd);
+			m++;
+		}
+		close(fd);
+	}
+	qsort(rows, m, sizeof *rows, by_victim);
+	printf("%7s %9s %13s %7s %-8s %s\n", "PID", "OOM_SCORE", "OOM_SCORE_ADJ",
+	       "RSS", "USER", "COMMAND");
+	for (i = 0; i < m; i++) {
+		char rss[32];
+		/* 7+9+13+7+8 columns and 5 blanks before COMMAND. */
+		int room = width ? width - 49 : (int)sizeof rows[i].cmd;
+
+		human(rows[i].rss_kib, rss, sizeof rss);
+		printf("%7d %9d %13d %7s %-8s %.*s\n", rows[i].pid, rows[i].score,
+		       rows[i].adj, rss, user(rows[i].uid), room, rows[i].cmd);
+	}
+	free(rows);
+	free(v);
+	return EX_OK;
+}

@@ -1,0 +1,241 @@
+/* oomguard: set OOM scores that survive service restarts. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "num.h"
+#include "oomguard.h"
+#include "pidfile.h"
+#include "score.h"
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+/* Kept equal to the SYNOPSIS of oomguard(8); tests/cli.bats compares them. */
+static const char usage[] =
+	"usage: oomguard -n SCORE [--strict] [--] PROG [ARG...]\n"
+	"       oomguard -n SCORE -p PID[,PID...] [-T]\n"
+	"       oomguard -n SCORE -f PIDFILE [-w SECS] [-b] [-T] [--exe PATH] [--name COMM]\n"
+	"       oomguard -p PID[,PID...]\n"
+	"       oomguard -l\n"
+	"       oomguard -h | -V\n";
+
+static const char help[] =
+	"Set Linux OOM-killer scores that survive service restarts.\n"
+	"\n"
+	"  -n, --adjust SCORE    -1000..1000, or 'fromenv' to read OOM_SCORE_ADJ\n"
+	"      --strict          chain-load: do not run PROG if the score cannot be set\n"
+	"  -p, --pid PID[,PID]   processes to set, or to show without -n\n"
+	"  -T, --tree            also every descendant of each process\n"
+	"  -f, --pidfile FILE    wait until FILE names a live process, then set it\n"
+	"  -w, --wait SECS       give up waiting after SECS (default 60, 0 = never)\n"
+	"  -b, --background      wait in a detached process, report to syslog\n"
+	"      --exe PATH        accept only a process running PATH\n"
+	"      --name COMM       accept only a process named COMM\n"
+	"  -l, --list            every process, the next OOM victim first\n"
+	"  -h, --help            this text\n"
+	"  -V, --version         the version\n"
+	"\n"
+	"Exit: 0 done, 1 could not set or read, 2 usage, 3 no such process,\n"
+	"4 pidfile wait timed out, 126/127 PROG not executable/not found.\n"
+	"See oomguard(8).\n";
+
+struct opts {
+	const char *score_arg;
+	int score, tree, list, strict, show_help, show_version;
+	int *pids;
+	size_t npids;
+	struct pidwait wait;
+	char **prog;
+};
+
+/* A bad value: one line.  A bad command line: the line and the usage. */
+static void bad(const char *action, const char *object, const char *why)
+{
+	die(EX_USAGE, "%s %s: %s", action, object, why);
+}
+
+static void usage_error(const char *action, const char *object, const char *why)
+{
+	say("%s%s%s: %s", action, *object ? " " : "", object, why);
+	fputs(usage, stderr);
+	exit(EX_USAGE);
+}
+
+static void add_pids(struct opts *o, char *list)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int pid;
+		const char *why = pid_parse(tok, &pid);
+		int *np;
+
+		if (why)
+			bad("parse PID", tok, why);
+		np = realloc(o->pids, (o->npids + 1) * sizeof *o->pids);
+		if (!np)
+			die(EX_FAIL, "parse PID %s: out of memory", tok);
+		o->pids = np;
+		o->pids[o->npids++] = pid;
+	}
+	if (!o->npids)
+		bad("parse PID", "list", "empty");
+}
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "adjust", required_argument, 0, 'n' },
+		{ "pid", required_argument, 0, 'p' },
+		{ "tree", no_argument, 0, 'T' },
+		{ "list", no_argument, 0, 'l' },
+		{ "strict", no_argument, 0, 'S' },
+		{ "pidfile", required_argument, 0, 'f' },
+		{ "wait", required_argument, 0, 'w' },
+		{ "background", no_argument, 0, 'b' },
+		{ "exe", required_argument, 0, 'E' },
+		{ "name", required_argument, 0, 'N' },
+		{ "help", no_argument, 0, 'h' },
+		{ "version", no_argument, 0, 'V' },
+		{ 0, 0, 0, 0 }
+	};
+	int c;
+	long secs;
+
+	memset(o, 0, sizeof *o);
+	o->wait.timeout = 60;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+n:p:Tlf:w:bhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': o->score_arg = optarg; break;
+		case 'p': add_pids(o, optarg); break;
+		case 'T': o->tree = 1; break;
+		case 'l': o->list = 1; break;
+		case 'S': o->strict = 1; break;
+		case 'f': o->wait.path = optarg; break;
+		case 'w':
+			if (num_parse(optarg, 10, 0, 31536000, &secs))
+				bad("parse wait", optarg,
+				    "not a whole number of seconds from 0 to 31536000");
+			o->wait.timeout = (int)secs;
+			break;
+		case 'b': o->wait.background = 1; break;
+		case 'E': o->wait.exe = optarg; break;
+		case 'N': o->wait.comm = optarg; break;
+		case 'h': o->show_help = 1; break;
+		case 'V': o->show_version = 1; break;
+		default:
+			if (optopt && strchr("npfw", optopt))
+				usage_error("parse option", argv[optind - 1], "needs a value");
+			usage_error("parse option", argv[optind - 1], "unknown option");
+		}
+	}
+	if (optind < argc)
+		o->prog = argv + optind;
+}
+
+/* Turn the options into one mode; anything ambiguous is a usage error. */
+static void validate(struct opts *o)
+{
+	int targets = !!o->prog + !!o->npids + !!o->wait.path;
+
+	if (o->show_help || o->show_version)
+		return;
+	if (o->list && (targets || o->score_arg))
+		usage_error("parse option", "-l", "takes no other option");
+	if (targets > 1)
+		usage_error("parse arguments", o->prog ? o->prog[0] : "-f",
+			    "give one of PROG, -p PID or -f PIDFILE");
+	if (!o->list && !targets)
+		usage_error("parse arguments", "", "nothing to do: give PROG, -p, -f or -l");
+	if (o->wait.path && !o->score_arg)
+		usage_error("parse option", "-f", "needs -n SCORE");
+	if (o->prog && !o->score_arg)
+		usage_error("parse arguments", o->prog[0], "needs -n SCORE");
+	if (o->tree && !o->npids && !o->wait.path)
+		usage_error("parse option", "-T", "goes with -p or -f");
+	if (o->strict && !o->prog)
+		usage_error("parse option", "--strict", "goes with PROG");
+	if (!o->wait.path && (o->wait.background || o->wait.exe || o->wait.comm))
+		usage_error("parse option", o->wait.background ? "-b" : o->wait.exe ? "--exe" : "--name",
+			    "goes with -f");
+	o->wait.tree = o->tree;
+}
+
+/* SCORE, literal or from OOM_SCORE_ADJ: 0, or a message naming the fault. */
+static const char *resolve_score(struct opts *o)
+{
+	static char why[160];
+	const char *s = o->score_arg, *err;
+
+	if (!strcmp(s, "fromenv")) {
+		s = getenv("OOM_SCORE_ADJ");
+		if (!s)
+			return "read environment OOM_SCORE_ADJ: not set";
+		if ((err = score_parse(s, &o->score)))
+			snprintf(why, sizeof why, "parse OOM_SCORE_ADJ '%.40s': %s: "
+				 "SCORE is an integer from -1000 to 1000", s, err);
+		return err ? why : NULL;
+	}
+	if ((err = score_parse(s, &o->score)))
+		snprintf(why, sizeof why, "parse score '%.40s': %s: SCORE is an integer "
+			 "from -1000 to 1000", s, err);
+	return err ? why : NULL;
+}
+
+static int act(struct opts *o)
+{
+	const char *why;
+	int rc;
+
+	if (o->show_help) {
+		printf("%s\n%s", usage, help);
+		return EX_OK;
+	}
+	if (o->show_version) {
+		printf("oomguard %s\n", VERSION);
+		return EX_OK;
+	}
+	if (o->list)
+		return list_procs();
+	if (!o->score_arg)
+		return show_pids(o->pids, o->npids);
+	why = resolve_score(o);
+	/* A service must start even when its protection is misconfigured. */
+	if (why && o->prog && !o->strict) {
+		say("%s; running %s with its score unchanged", why, o->prog[0]);
+		return chain_exec(o->prog);
+	}
+	if (why)
+		die(EX_USAGE, "%s", why);
+	if (o->npids)
+		return apply_pids(o->pids, o->npids, o->score, o->tree);
+	if (o->wait.path)
+		return pidfile_wait(&o->wait, o->score);
+	score_warn_unkillable(o->score);
+	rc = score_set(0, o->score, 0);
+	if (rc != EX_OK && o->strict)
+		return rc;
+	return chain_exec(o->prog);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	int rc;
+
+	msg_init(argv[0]);
+	if (!strcmp(msg_prog(), "oom-kill-protect"))
+		return nosh_main(argc, argv);
+	parse(argc, argv, &o);
+	validate(&o);
+	rc = act(&o);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EX_FAIL, "write standard output: %s", strerror(errno));
+	return rc;
+}

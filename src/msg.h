@@ -1,0 +1,29 @@
+#ifndef OOMGUARD_MSG_H
+#define OOMGUARD_MSG_H
+
+#if defined(__GNUC__) || defined(__clang__)
+#define OG_NORETURN __attribute__((noreturn))
+#define OG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define OG_NORETURN
+#define OG_PRINTF(a, b)
+#endif
+
+/* Exit codes: the man page lists the same table. */
+enum {
+	EX_OK = 0,
+	EX_FAIL = 1,	/* a score could not be set or read */
+	EX_USAGE = 2,	/* bad argument, option or environment value */
+	EX_GONE = 3,	/* the process does not exist, or has exited */
+	EX_TIMEOUT = 4,	/* the pidfile never named a usable process in time */
+	EX_NOEXEC = 126,
+	EX_NOTFOUND = 127
+};
+
+void msg_init(const char *argv0);
+const char *msg_prog(void);
+void msg_to_syslog(void);
+void say(const char *fmt, ...) OG_PRINTF(1, 2);
+void die(int code, const char *fmt, ...) OG_NORETURN OG_PRINTF(2, 3);
+
+#endif

@@ -1,0 +1,17 @@
+#ifndef OOMGUARD_NUM_H
+#define OOMGUARD_NUM_H
+
+#define SCORE_MIN (-1000)
+#define SCORE_MAX 1000
+#define PID_LIMIT 4194304	/* PID_MAX_LIMIT on 64-bit kernels */
+
+/* Return 0 and store the value, or a short reason why s is not one. */
+const char *num_parse(const char *s, int base, long min, long max, long *out);
+const char *score_parse(const char *s, int *out);
+const char *pid_parse(const char *s, int *out);
+
+/* The kernel's own conversions between the two scales (fs/proc/base.c). */
+int score_to_adj(int score);
+int adj_to_score(int adj);
+
+#endif

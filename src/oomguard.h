@@ -1,0 +1,13 @@
+#ifndef OOMGUARD_H
+#define OOMGUARD_H
+
+#include <stddef.h>
+
+/* The modes main() dispatches to; each returns an exit code (msg.h). */
+int apply_pids(const int *pids, size_t n, int score, int tree);
+int show_pids(const int *pids, size_t n);
+int list_procs(void);
+int chain_exec(char **argv);
+int nosh_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,214 @@
+/* Reading /proc: the only file that knows where it is (OOMGUARD_PROC). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "num.h"
+#include "proc.h"
+
+const char *proc_root(void)
+{
+	static const char *root;
+
+	if (!root) {
+		const char *env = getenv("OOMGUARD_PROC");
+
+		root = env && *env ? env : "/proc";
+	}
+	return root;
+}
+
+/* A directory fd pins the process: once it exits, files opened through the
+ * fd answer ESRCH even if the PID is handed to a new process. */
+int proc_open(int pid)
+{
+	char path[4096];
+
+	if (pid)
+		snprintf(path, sizeof path, "%s/%d", proc_root(), pid);
+	else
+		snprintf(path, sizeof path, "%s/self", proc_root());
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Read a small file whole, NUL-terminated; returns its length or -1. */
+int proc_read(int dirfd, const char *name, char *buf, size_t size)
+{
+	size_t len = 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	while (len < size - 1) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (int)len;
+}
+
+/* "pid (comm) state ppid ...": comm may hold blanks and parentheses, so the
+ * fields are counted from the last ')'.  Fields per proc(5). */
+int proc_parse_stat(const char *buf, struct pstat *st)
+{
+	const char *open = strchr(buf, '(');
+	const char *close = strrchr(buf, ')');
+	const char *p;
+	char *end;
+	size_t clen;
+	int field;
+
+	if (!open || !close || close < open || close[1] != ' ')
+		return -1;
+	st->pid = (int)strtol(buf, &end, 10);
+	if (end == buf || st->pid <= 0)
+		return -1;
+	clen = (size_t)(close - open - 1);
+	if (clen >= sizeof st->comm)
+		clen = sizeof st->comm - 1;
+	memcpy(st->comm, open + 1, clen);
+	st->comm[clen] = '\0';
+	p = close + 2;
+	st->state = *p;
+	if (!st->state || p[1] != ' ')
+		return -1;
+	p += 2;
+	/* p now points at field 4 (ppid). */
+	for (field = 4; field <= 24; field++) {
+		unsigned long long v;
+
+		if (*p == '-')	/* priority and nice can be negative */
+			v = (unsigned long long)strtoll(p, &end, 10);
+		else
+			v = strtoull(p, &end, 10);
+		if (end == p)
+			return -1;
+		if (field == 4)
+			st->ppid = (int)v;
+		else if (field == 9)
+			st->flags = (unsigned long)v;
+		else if (field == 22)
+			st->start = v;
+		else if (field == 24)
+			st->rss = (long)v;
+		p = end;
+		if (field < 24) {
+			if (*p != ' ')
+				return -1;
+			p++;
+		}
+	}
+	return 0;
+}
+
+int proc_stat(int dirfd, struct pstat *st)
+{
+	char buf[1024];
+
+	if (proc_read(dirfd, "stat", buf, sizeof buf) < 0)
+		return -1;
+	if (proc_parse_stat(buf, st) < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The real UID, from the "Uid:" line of status. */
+int proc_uid(int dirfd, uid_t *uid)
+{
+	char buf[4096];
+	const char *p;
+	char *end;
+	unsigned long v;
+
+	if (proc_read(dirfd, "status", buf, sizeof buf) < 0)
+		return -1;
+	p = strstr(buf, "\nUid:");
+	if (!p) {
+		errno = EINVAL;
+		return -1;
+	}
+	v = strtoul(p + 5, &end, 10);
+	if (end == p + 5) {
+		errno = EINVAL;
+		return -1;
+	}
+	*uid = (uid_t)v;
+	return 0;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct pstat *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* One pass over the process directories; those that vanish are skipped. */
+/* Sorted by PID. */
+size_t proc_scan(struct pstat **list)
+{
+	DIR *d = opendir(proc_root());
+	struct dirent *de;
+	struct pstat *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*list = NULL;
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		int pid, fd;
+
+		if (pid_parse(de->d_name, &pid))
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (n == cap) {
+			struct pstat *nv;
+
+			cap = cap ? cap * 2 : 512;
+			nv = realloc(v, cap * sizeof *v);
+			if (!nv) {
+				close(fd);
+				break;
+			}
+			v = nv;
+		}
+		if (proc_stat(fd, &v[n]) == 0)
+			n++;
+		close(fd);
+	}
+	closedir(d);
+	if (n)
+		qsort(v, n, sizeof *v, by_pid);
+	*list = v;
+	return n;
+}
+
+/* Look a PID up in a list from proc_scan. */
+struct pstat *proc_find(struct pstat *v, size_t n, int pid)
+{
+	struct pstat key;
+
+	key.pid = pid;
+	return n ? bsearch(&key, v, n, sizeof *v, by_pid) : NULL;
+}

@@ -1,0 +1,27 @@
+#ifndef OOMGUARD_PROC_H
+#define OOMGUARD_PROC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct pstat {
+	int pid, ppid;
+	char state;
+	unsigned long flags;
+	unsigned long long start;	/* clock ticks after boot */
+	long rss;			/* pages */
+	char comm[32];
+};
+
+#define PF_KTHREAD_FLAG 0x00200000UL
+
+const char *proc_root(void);
+int proc_open(int pid);		/* 0 is the caller itself */
+int proc_read(int dirfd, const char *name, char *buf, size_t size);
+int proc_parse_stat(const char *buf, struct pstat *st);
+int proc_stat(int dirfd, struct pstat *st);
+int proc_uid(int dirfd, uid_t *uid);
+size_t proc_scan(struct pstat **list);
+struct pstat *proc_find(struct pstat *v, size_t n, int pid);
+
+#endif

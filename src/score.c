@@ -1,0 +1,217 @@
+/* The one place that writes an OOM score.  Everything else calls score_set. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "num.h"
+#include "proc.h"
+#include "score.h"
+
+static const char *who(int pid)
+{
+	static char buf[32];
+
+	if (!pid)
+		return "own";
+	snprintf(buf, sizeof buf, "pid %d", pid);
+	return buf;
+}
+
+static int gone(int pid, const char *why)
+{
+	say("set %s OOM score: %s", who(pid), why);
+	errno = ESRCH;
+	return EX_GONE;
+}
+
+/* Why a process's own file cannot even be opened: it belongs to root when
+ * the process is root's, or when the process changed user without exec and
+ * so became non-dumpable (then even raising its score is refused). */
+static void explain_open(int pid, int dirfd, const char *file, int err)
+{
+	struct stat sb;
+	uid_t uid;
+
+	if (err != EACCES && err != EPERM)
+		say("open %s %s: %s", who(pid), file, strerror(err));
+	else if (!pid && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0)
+		say("open own %s: %s: this process is non-dumpable (it changed user "
+		    "without exec); set the score as root before dropping privileges, "
+		    "e.g. oomguard -n SCORE -- chpst -u USER PROG", file, strerror(err));
+	else if (pid && fstatat(dirfd, file, &sb, 0) == 0 && proc_uid(dirfd, &uid) == 0
+		 && sb.st_uid == 0 && uid != 0)
+		say("open %s %s: %s: the process is non-dumpable (it changed user "
+		    "without exec), so only root may change its score", who(pid), file,
+		    strerror(err));
+	else
+		say("open %s %s: %s: only root or the process's owner may change "
+		    "its score", who(pid), file, strerror(err));
+}
+
+static void explain_write(int pid, const char *file, int value, int err)
+{
+	if (err == EACCES || err == EPERM)
+		say("write %s %s %d: %s: lowering a score below the process's floor "
+		    "needs CAP_SYS_RESOURCE, which root lacks in unprivileged containers "
+		    "(LXC, OpenVZ, Docker); raising always works", who(pid), file, value,
+		    strerror(err));
+	else
+		say("write %s %s %d: %s", who(pid), file, value, strerror(err));
+}
+
+static int read_int(int dirfd, const char *file, int *out)
+{
+	char buf[32];
+	long v;
+	int n = proc_read(dirfd, file, buf, sizeof buf);
+
+	if (n < 0)
+		return -1;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	if (num_parse(buf, 10, -100000, 100000, &v)) {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* open/write/close, each checked: stdio would report EACCES only at fclose
+ * (OpenRC's start-stop-daemon loses the error that way).
+ * Returns 0, or the step that failed (1 open, 2 write or close) with errno. */
+static int write_value(int dirfd, const char *file, int value)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof buf, "%d\n", value);
+	ssize_t n;
+	int fd = openat(dirfd, file, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return 1;
+	do
+		n = write(fd, buf, (size_t)len);
+	while (n < 0 && errno == EINTR);
+	if (n != len) {
+		int e = n < 0 ? errno : EIO;
+
+		close(fd);
+		errno = e;
+		return 2;
+	}
+	return close(fd) < 0 ? 2 : 0;
+}
+
+static int set_at(int pid, int dirfd, int score, unsigned long long start)
+{
+	struct pstat st;
+	const char *file = "oom_score_adj";
+	int value = score, back, step, err;
+
+	/* A write to a zombie "succeeds" and protects nothing. */
+	if (pid) {
+		if (proc_stat(dirfd, &st) == 0) {
+			if (st.state == 'Z' || st.state == 'X')
+				return gone(pid, "the process has exited (zombie)");
+			if (start && st.start != start)
+				return gone(pid, "the process exited and its PID was reused");
+		} else if (errno == ESRCH) {
+			return gone(pid, "no such process");
+		}
+		/* Other errors: a fake procfs root without stat; go on. */
+	}
+	step = write_value(dirfd, file, value);
+	if (step == 1 && errno == ENOENT) {
+		/* Linux < 2.6.36 has only oom_adj.  Never touch it otherwise:
+		 * newer kernels log a deprecation line for every write. */
+		file = "oom_adj";
+		value = score_to_adj(score);
+		step = write_value(dirfd, file, value);
+	}
+	err = errno;
+	if (step && (err == ESRCH || (step == 2 && err == EINVAL)))
+		return gone(pid, "the process exited");
+	if (step == 1)
+		explain_open(pid, dirfd, file, err);
+	else if (step == 2)
+		explain_write(pid, file, value, err);
+	else if (read_int(dirfd, file, &back) < 0) {
+		err = errno;
+		if (err == ESRCH)
+			return gone(pid, "the process exited");
+		say("read back %s %s: %s", who(pid), file, strerror(err));
+	} else if (back != value) {
+		say("set %s %s %d: the kernel kept %d", who(pid), file, value, back);
+		err = EIO;
+	} else
+		return EX_OK;
+	errno = err;
+	return EX_FAIL;
+}
+
+int score_set(int pid, int score, unsigned long long start)
+{
+	int rc, err, dirfd = proc_open(pid);
+
+	if (dirfd < 0) {
+		if (errno == ENOENT || errno == ESRCH)
+			return gone(pid, "no such process");
+		err = errno;
+		say("open %s/%d: %s", proc_root(), pid, strerror(err));
+		errno = err;
+		return EX_FAIL;
+	}
+	rc = set_at(pid, dirfd, score, start);
+	err = errno;
+	close(dirfd);
+	errno = err;
+	return rc;
+}
+
+int score_read(int dirfd, int *oom_score, int *score_adj)
+{
+	int adj;
+
+	if (read_int(dirfd, "oom_score", oom_score) < 0)
+		return -1;
+	if (read_int(dirfd, "oom_score_adj", score_adj) == 0)
+		return 0;
+	if (errno != ENOENT || read_int(dirfd, "oom_adj", &adj) < 0)
+		return -1;
+	*score_adj = adj_to_score(adj);
+	return 0;
+}
+
+int score_get(int pid, int *oom_score, int *score_adj)
+{
+	int err = 0, dirfd = proc_open(pid);
+
+	if (dirfd < 0)
+		err = errno;
+	else if (score_read(dirfd, oom_score, score_adj) < 0)
+		err = errno;
+	if (dirfd >= 0)
+		close(dirfd);
+	if (err == ESRCH || err == ENOENT) {
+		say("read pid %d OOM score: no such process", pid);
+		return EX_GONE;
+	}
+	if (err) {
+		say("read pid %d OOM score: %s", pid, strerror(err));
+		return EX_FAIL;
+	}
+	return EX_OK;
+}
+
+void score_warn_unkillable(int score)
+{
+	if (score == SCORE_MIN)
+		say("warning: -1000 makes the process unkillable, and every child it "
+		    "forks inherits that; a tree all at -1000 leaves the OOM killer "
+		    "nothing to kill (a panic on a global OOM); -999..-900 protects almost as well");
+}

@@ -1,0 +1,11 @@
+#ifndef OOMGUARD_SCORE_H
+#define OOMGUARD_SCORE_H
+
+/* Both return an exit code of msg.h; on failure errno keeps the cause. */
+int score_set(int pid, int score, unsigned long long start);
+int score_get(int pid, int *oom_score, int *score_adj);
+/* Quiet reading through an open /proc/PID fd, for listings: 0 or -1/errno. */
+int score_read(int dirfd, int *oom_score, int *score_adj);
+void score_warn_unkillable(int score);
+
+#endif
