@@ -1,0 +1,114 @@
+/* Unit tests for the pure parsers; TAP output, read by tests/run. */
+#include <stdio.h>
+#include <string.h>
+
+#include "num.h"
+#include "proc.h"
+
+static int n, failed;
+
+static void ok(int cond, const char *what)
+{
+	n++;
+	if (!cond)
+		failed++;
+	printf("%sok %d %s\n", cond ? "" : "not ", n, what);
+}
+
+static void score_ok(const char *s, int want)
+{
+	int v = 12345;
+	char name[96];
+
+	snprintf(name, sizeof name, "score '%s' parses to %d", s, want);
+	ok(score_parse(s, &v) == NULL && v == want, name);
+}
+
+static void score_bad(const char *s, const char *why)
+{
+	int v;
+	const char *got = score_parse(s, &v);
+	char name[96];
+
+	snprintf(name, sizeof name, "score '%s' is refused: %s", s, why);
+	ok(got && !strcmp(got, why), name);
+}
+
+static void test_scores(void)
+{
+	score_ok("0", 0);
+	score_ok("-1000", -1000);
+	score_ok("1000", 1000);
+	score_ok("+5", 5);
+	score_ok("010", 10);	/* decimal, unlike the kernel's base 0 */
+	score_bad("", "empty");
+	score_bad("12abc", "not an integer");
+	score_bad("0x", "not an integer");
+	score_bad("0x10", "not an integer");
+	score_bad(" 5", "not an integer");
+	score_bad("5 ", "not an integer");
+	score_bad("-", "not an integer");
+	score_bad("1001", "out of range");
+	score_bad("-1001", "out of range");
+	score_bad("99999999999999999999", "out of range");
+	score_bad("-99999999999999999999", "out of range");
+}
+
+static void test_pids(void)
+{
+	int v;
+
+	ok(!pid_parse("1", &v) && v == 1, "pid 1 parses");
+	ok(!pid_parse("4194304", &v) && v == 4194304, "pid 4194304 parses");
+	ok(pid_parse("0", &v) != NULL, "pid 0 is refused");
+	ok(pid_parse("4194305", &v) != NULL, "pid above PID_MAX_LIMIT is refused");
+	ok(pid_parse("-5", &v) != NULL, "negative pid is refused");
+	ok(pid_parse("+5", &v) != NULL, "signed pid is refused");
+	ok(pid_parse("12x", &v) != NULL, "pid with junk is refused");
+}
+
+/* fs/proc/base.c: oom_adj = score * 17 / 1000, 1000 <-> 15; and back. */
+static void test_mapping(void)
+{
+	static const int score[] = { -1000, -999, -500, -1, 0, 1, 500, 999, 1000 };
+	static const int adj[] = { -17, -16, -8, 0, 0, 0, 8, 15, 15 };
+	size_t i;
+	char name[64];
+
+	for (i = 0; i < sizeof score / sizeof *score; i++) {
+		snprintf(name, sizeof name, "score %d maps to oom_adj %d", score[i], adj[i]);
+		ok(score_to_adj(score[i]) == adj[i], name);
+	}
+	ok(adj_to_score(-17) == -1000, "oom_adj -17 reads as -1000");
+	ok(adj_to_score(-8) == -470, "oom_adj -8 reads as -470");
+	ok(adj_to_score(0) == 0, "oom_adj 0 reads as 0");
+	ok(adj_to_score(8) == 470, "oom_adj 8 reads as 470");
+	ok(adj_to_score(15) == 1000, "oom_adj 15 reads as 1000");
+}
+
+static void test_stat(void)
+{
+	struct pstat st;
+	const char *line = "4242 (a) b (c)) S 17 4242 4242 0 -1 4194560 100 0 0 0 "
+			   "1 2 0 0 20 0 1 0 987654 12345678 321 18446744073709551615\n";
+
+	ok(proc_parse_stat(line, &st) == 0, "stat with ') ' in comm parses");
+	ok(st.pid == 4242 && st.ppid == 17 && st.state == 'S', "stat pid, ppid, state");
+	ok(!strcmp(st.comm, "a) b (c)"), "stat comm keeps parentheses and blanks");
+	ok(st.start == 987654 && st.rss == 321, "stat starttime and rss");
+	ok(st.flags == 4194560, "stat flags");
+	ok(proc_parse_stat("4242 (x) S", &st) < 0, "truncated stat is refused");
+	ok(proc_parse_stat("garbage", &st) < 0, "garbage stat is refused");
+	ok(proc_parse_stat("1 (x) S 0 1 1 0 -1 2097216 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
+			   &st) == 0 && (st.flags & PF_KTHREAD_FLAG), "kernel thread flag seen");
+}
+
+int main(void)
+{
+	test_scores();
+	test_pids();
+	test_mapping();
+	test_stat();
+	printf("1..%d\n", n);
+	return failed != 0;
+}
