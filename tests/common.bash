@@ -46,10 +46,11 @@ fake_proc() {
 
 # Wait, with a generous bound, until a command succeeds.
 wait_for() {
-	local i
-	for i in $(seq 1 200); do
+	local tries=200
+	while [ "$tries" -gt 0 ]; do
 		"$@" && return 0
 		sleep 0.05
+		tries=$((tries - 1))
 	done
 	return 1
 }
