@@ -1,0 +1,52 @@
+#!/usr/bin/env bats
+# The usage text is written once in src/main.c and must stay equal to the
+# man page's SYNOPSIS; every option the program knows is documented.
+load common
+
+synopsis() {
+	MANWIDTH=200 man -l "$TOP/man/oomguard.8" 2>/dev/null |
+		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | grep 'oomguard ' | sed 's/^ *//'
+}
+
+@test "usage lines equal the man page SYNOPSIS" {
+	run "$OG" -h
+	assert_success
+	want=$(synopsis)
+	[ -n "$want" ]
+	got=$(printf '%s\n' "$output" | sed -n '1,/^$/p' | sed 's/^usage: //; s/^ *//' | grep .)
+	assert_equal "$got" "$want"
+}
+
+@test "the nosh-compatible usage equals its SYNOPSIS line" {
+	run "$TOP/bin/oom-kill-protect" --help
+	assert_success
+	want=$(MANWIDTH=200 man -l "$TOP/man/oomguard.8" 2>/dev/null |
+		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | grep 'oom-kill-protect ' | sed 's/^ *//')
+	assert_equal "${output#usage: }" "$want"
+}
+
+@test "every long option in --help is in the man page" {
+	run "$OG" --help
+	opts=$(printf '%s\n' "$output" | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	[ -n "$opts" ]
+	page=$(MANWIDTH=200 man -l "$TOP/man/oomguard.8" 2>/dev/null)
+	for o in $opts; do
+		printf '%s\n' "$page" | grep -q -- "$o" || fail "$o is not in oomguard.8"
+	done
+}
+
+@test "the exit codes in --help are the ones in the man page" {
+	run "$OG" --help
+	help_codes=$(printf '%s\n' "$output" | sed -n '/^Exit:/,/^See/p' | grep -v '^See' |
+		grep -o '[0-9][0-9]*' | sort -n | tr '\n' ' ')
+	man_codes=$(MANWIDTH=200 man -l "$TOP/man/oomguard.8" 2>/dev/null |
+		sed -n '/^EXIT STATUS/,/^ENVIRONMENT/p' | grep -E '^ {7}[0-9]+( |$)' |
+		awk '{ print $1 }' | sort -n | tr '\n' ' ')
+	assert_equal "$help_codes" "$man_codes"
+}
+
+@test "the man page renders without warnings" {
+	run sh -c "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l '$TOP/man/oomguard.8' 2>&1 >/dev/null"
+	assert_success
+	assert_output ''
+}
