@@ -12,7 +12,7 @@ CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION='"$(VERSION
 MUSLCC  = musl-gcc
 
 SRCS = src/main.c src/msg.c src/num.c src/proc.c src/score.c src/apply.c \
-       src/list.c src/exec.c src/nosh.c src/pidfile.c
+       src/list.c src/exec.c src/nosh.c src/pidfile.c src/conf.c src/hook.c
 HDRS = $(wildcard src/*.h)
 
 all: bin/oomguard bin/oom-kill-protect
@@ -32,9 +32,9 @@ bin/oomguard-static: $(SRCS) $(HDRS)
 	@mkdir -p bin
 	$(MUSLCC) $(WARN) $(CPPFLAGS_ALL) -Os -static -s -o $@ $(SRCS)
 
-bin/unit: tests/unit/unit.c src/num.c src/proc.c src/msg.c $(HDRS)
+bin/unit: tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(HDRS)
 	@mkdir -p bin
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -Isrc -o $@ tests/unit/unit.c src/num.c src/proc.c src/msg.c
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -Isrc -o $@ tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c
 
 test: all static bin/unit
 	sh tests/run

@@ -22,6 +22,7 @@ static const char usage[] =
 	"       oomguard -n SCORE -f PIDFILE [-w SECS] [-b] [-T] [--exe PATH] [--name COMM]\n"
 	"       oomguard -p PID[,PID...]\n"
 	"       oomguard -l\n"
+	"       oomguard apply [-c CONFIG] NAME PID\n"
 	"       oomguard -h | -V\n";
 
 static const char help[] =
@@ -37,6 +38,8 @@ static const char help[] =
 	"      --exe PATH        accept only a process running PATH\n"
 	"      --name COMM       accept only a process named COMM\n"
 	"  -l, --list            every process, the next OOM victim first\n"
+	"  apply NAME PID        set PID as the rule for NAME in the configuration says\n"
+	"  -c CONFIG             the configuration (default /etc/oomguard.conf)\n"
 	"  -h, --help            this text\n"
 	"  -V, --version         the version\n"
 	"\n"
@@ -232,6 +235,8 @@ int main(int argc, char **argv)
 	msg_init(argv[0]);
 	if (!strcmp(msg_prog(), "oom-kill-protect"))
 		return nosh_main(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "apply"))
+		return hook_main(argc - 1, argv + 1);
 	parse(argc, argv, &o);
 	validate(&o);
 	rc = act(&o);

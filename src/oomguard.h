@@ -9,5 +9,6 @@ int show_pids(const int *pids, size_t n);
 int list_procs(void);
 int chain_exec(char **argv);
 int nosh_main(int argc, char **argv);
+int hook_main(int argc, char **argv);
 
 #endif

@@ -32,7 +32,8 @@ int proc_open(int pid)
 		snprintf(path, sizeof path, "%s/%d", proc_root(), pid);
 	else
 		snprintf(path, sizeof path, "%s/self", proc_root());
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* openat, not open: musl's open adds an fcntl for O_CLOEXEC. */
+	return openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* Read a small file whole, NUL-terminated; returns its length or -1. */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf.h"
 #include "num.h"
 #include "proc.h"
 
@@ -103,12 +104,57 @@ static void test_stat(void)
 			   &st) == 0 && (st.flags & PF_KTHREAD_FLAG), "kernel thread flag seen");
 }
 
+static int line_ok(const char *text, struct rule *r)
+{
+	static char buf[512];
+	const char *word = "", *why = "";
+
+	snprintf(buf, sizeof buf, "%s", text);
+	return conf_parse_line(buf, r, &word, &why);
+}
+
+static void line_bad(const char *text, const char *want_word, const char *name)
+{
+	char buf[512];
+	struct rule r;
+	const char *word = "", *why = "";
+
+	snprintf(buf, sizeof buf, "%s", text);
+	ok(conf_parse_line(buf, &r, &word, &why) == -1 && !strcmp(word, want_word), name);
+}
+
+static void test_conf(void)
+{
+	struct rule r;
+
+	ok(line_ok("", &r) == 0, "conf: empty line is nothing");
+	ok(line_ok("   # a comment", &r) == 0, "conf: comment line is nothing");
+	ok(line_ok("mysql -900", &r) == 1 && !strcmp(r.name, "mysql") && r.score == -900
+	   && !r.pidfile && !r.tree && r.wait == -1, "conf: name and score");
+	ok(line_ok("mysql\t-900  pidfile=/run/mysqld/mysqld.pid tree=yes wait=30 # why",
+		   &r) == 1 && !strcmp(r.pidfile, "/run/mysqld/mysqld.pid") && r.tree == 1
+	   && r.wait == 30, "conf: options and a trailing comment");
+	ok(line_ok("postgresql@15-main 100 exe=/usr/bin/x comm=postgres", &r) == 1
+	   && !strcmp(r.exe, "/usr/bin/x") && !strcmp(r.comm, "postgres"), "conf: exe= and comm=");
+	line_bad("mysql", "mysql", "conf: a name without a score is refused");
+	line_bad("my/sql -5", "my/sql", "conf: a name with a slash is refused");
+	line_bad("mysql -1001", "-1001", "conf: a score out of range is refused");
+	line_bad("mysql 5 pidfile=run/x.pid", "pidfile=run/x.pid", "conf: relative pidfile refused");
+	line_bad("mysql 5 tree=maybe", "tree=maybe", "conf: tree= takes yes or no");
+	line_bad("mysql 5 wait=-1", "wait=-1", "conf: negative wait refused");
+	line_bad("mysql 5 colour=red", "colour=red", "conf: unknown option refused");
+	line_bad("mysql 5 pidfile=/a pidfile=/b", "pidfile=/b", "conf: an option given twice is refused");
+	line_bad("mysql 5 tree", "tree", "conf: a bare word is not an option");
+	line_bad("mysql 5 comm=abcdefghijklmnop", "comm=abcdefghijklmnop", "conf: comm= longer than 15 refused");
+}
+
 int main(void)
 {
 	test_scores();
 	test_pids();
 	test_mapping();
 	test_stat();
+	test_conf();
 	printf("1..%d\n", n);
 	return failed != 0;
 }

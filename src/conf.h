@@ -1,0 +1,37 @@
+#ifndef OOMGUARD_CONF_H
+#define OOMGUARD_CONF_H
+
+#include <stddef.h>
+
+#define CONF_DEFAULT "/etc/oomguard.conf"
+#define CONF_NAME_MAX 64
+#define CONF_LINE_MAX 4096
+
+/* One line of the table: NAME SCORE [OPTION=VALUE...] */
+struct rule {
+	char name[CONF_NAME_MAX];
+	int score;
+	int tree;		/* tree=yes */
+	int wait;		/* wait=SECS, -1 when not given */
+	char *pidfile, *exe, *comm;
+	char *file;		/* where it was defined, for messages */
+	int line;
+};
+
+struct conf {
+	struct rule *rules;
+	size_t n;
+};
+
+/* Pure: parse one line (modified in place).  Returns 1 with *r filled, 0 for
+ * a blank or comment line, -1 with *word and *why naming the fault. */
+int conf_parse_line(char *line, struct rule *r, const char **word, const char **why);
+
+/* Read PATH and every *.conf in PATH-without-".conf" + ".d", in name order;
+ * a later rule for a name replaces an earlier one.  Returns 0, or -1 after
+ * saying what is wrong (file, line, word).  A missing default file is an
+ * empty table; a missing file named with -c is an error. */
+int conf_load(const char *path, int must_exist, struct conf *c);
+const struct rule *conf_find(const struct conf *c, const char *name);
+
+#endif

@@ -1,0 +1,54 @@
+/* oomguard apply NAME PID: what the init-system hooks call.  Looks NAME up
+ * in the table, sets PID (the init script's own shell, so the daemon it
+ * starts inherits the score from birth) and, when the rule names a pidfile,
+ * leaves a detached waiter for daemons that reset their score or are
+ * started indirectly.  A name with no rule is not an error: every LSB init
+ * script passes through here. */
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "msg.h"
+#include "num.h"
+#include "oomguard.h"
+#include "pidfile.h"
+#include "score.h"
+
+
+int hook_main(int argc, char **argv)
+{
+	const char *path = CONF_DEFAULT, *why;
+	const struct rule *r;
+	struct conf c;
+	struct pidwait w;
+	int i = 1, pid, rc, named = 0;
+
+	if (argc > 2 && !strcmp(argv[1], "-c")) {
+		path = argv[2];
+		named = 1;
+		i = 3;
+	}
+	if (argc - i != 2) {
+		die(EX_USAGE, "parse arguments: apply takes [-c CONFIG] NAME PID");
+	}
+	if ((why = pid_parse(argv[i + 1], &pid)))
+		die(EX_USAGE, "parse PID %s: %s", argv[i + 1], why);
+	if (conf_load(path, named, &c) < 0)
+		return EX_USAGE;
+	if (!(r = conf_find(&c, argv[i])))
+		return EX_OK;
+	score_warn_unkillable(r->score);
+	rc = score_set(pid, r->score, 0);
+	if (r->pidfile) {
+		memset(&w, 0, sizeof w);
+		w.path = r->pidfile;
+		w.exe = r->exe;
+		w.comm = r->comm;
+		w.timeout = r->wait >= 0 ? r->wait : 60;
+		w.tree = r->tree;
+		w.background = 1;
+		if (pidfile_wait(&w, r->score) != EX_OK && rc == EX_OK)
+			rc = EX_FAIL;
+	}
+	return rc;
+}
