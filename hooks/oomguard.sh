@@ -1,0 +1,95 @@
+# shellcheck shell=sh
+# oomguard hook.  Source it as the last line of /etc/default/NAME (Debian),
+# /etc/sysconfig/NAME (RHEL), /etc/conf.d/NAME (OpenRC) or a runit conf file,
+# after OOM_SCORE_ADJ=SCORE (and optionally OOM_PIDFILE=, OOM_TREE=, OOM_WAIT=):
+#
+#   [ ! -r /usr/share/oomguard/oomguard.sh ] || . /usr/share/oomguard/oomguard.sh
+#
+# That line is itself safe under set -e when the kit is not installed.
+# The hook acts only when the service is being started: it sets the init
+# script's own shell, so the daemon inherits the score from birth, and with
+# OOM_PIDFILE it also leaves a detached waiter for daemons that reset their
+# score.  It never exits, never fails, never changes a shell option, and
+# defines no name outside oomguard_/OOMGUARD_: init scripts run with set -e
+# (some with set -u) and source these files for stop and status too.
+
+oomguard_say() {
+	printf '%s\n' "$1" >&2
+	for oomguard_logger in /usr/bin/logger /bin/logger; do
+		if [ -x "$oomguard_logger" ]; then
+			"$oomguard_logger" -t oomguard -p daemon.warning "${1#oomguard: }" 2>/dev/null || :
+			break
+		fi
+	done
+}
+
+# Run oomguard; relay what it says; never fail.
+oomguard_run() {
+	if oomguard_out=$("$oomguard_bin" "$@" 2>&1); then
+		oomguard_rc=0
+	else
+		oomguard_rc=$?
+	fi
+	if [ -n "$oomguard_out" ]; then
+		printf '%s\n' "$oomguard_out" | while IFS= read -r oomguard_line; do
+			oomguard_say "$oomguard_line"
+		done
+	fi
+	if [ "$oomguard_rc" -ne 0 ]; then
+		oomguard_say "oomguard: protect ${OOMGUARD_SERVICE:-the service}: failed (exit $oomguard_rc); starting it anyway"
+	fi
+	return 0
+}
+
+oomguard_main() {
+	oomguard_bin=${OOMGUARD_BIN:-}
+	if [ -z "$oomguard_bin" ]; then
+		for oomguard_try in /usr/sbin/oomguard /usr/bin/oomguard \
+			/usr/local/sbin/oomguard /usr/local/bin/oomguard /sbin/oomguard /bin/oomguard; do
+			if [ -x "$oomguard_try" ]; then
+				oomguard_bin=$oomguard_try
+				break
+			fi
+		done
+	fi
+	if [ -z "$oomguard_bin" ] || [ ! -x "$oomguard_bin" ]; then
+		oomguard_say "oomguard: find oomguard: not installed; starting ${OOMGUARD_SERVICE:-the service} without OOM protection"
+		return 0
+	fi
+	# From init-functions.d: the rule, if any, comes from /etc/oomguard.conf.
+	if [ -n "${OOMGUARD_SERVICE:-}" ] && [ -z "${OOM_SCORE_ADJ:-}" ]; then
+		oomguard_run apply "$OOMGUARD_SERVICE" "$$"
+		return 0
+	fi
+	if [ -z "${OOM_SCORE_ADJ:-}" ]; then
+		oomguard_say "oomguard: read OOM_SCORE_ADJ: not set; starting the service without OOM protection"
+		return 0
+	fi
+	oomguard_run -n "$OOM_SCORE_ADJ" -p "$$"
+	if [ -n "${OOM_PIDFILE:-}" ]; then
+		oomguard_tree=
+		case ${OOM_TREE:-no} in
+		[Yy][Ee][Ss] | [Tt][Rr][Uu][Ee] | [Oo][Nn] | 1) oomguard_tree=-T ;;
+		[Nn][Oo] | [Ff][Aa][Ll][Ss][Ee] | [Oo][Ff][Ff] | 0) ;;
+		*) oomguard_say "oomguard: parse OOM_TREE '$OOM_TREE': not yes or no; using no" ;;
+		esac
+		oomguard_run -n "$OOM_SCORE_ADJ" -f "$OOM_PIDFILE" -w "${OOM_WAIT:-60}" -b ${oomguard_tree:+"$oomguard_tree"}
+	fi
+	return 0
+}
+
+# The action: $1 of an init script, RC_CMD under OpenRC; a runit or s6 run
+# script has none, but runs in its service directory, which has supervise/.
+oomguard_action=${RC_CMD:-${1:-}}
+if [ -z "$oomguard_action" ] && [ -d ./supervise ]; then
+	oomguard_action=start
+fi
+case $oomguard_action in
+start | restart | force-reload | try-restart | condrestart | force-restart)
+	oomguard_main
+	;;
+esac
+unset oomguard_action oomguard_bin oomguard_try oomguard_out oomguard_rc \
+	oomguard_line oomguard_logger oomguard_tree
+unset -f oomguard_say oomguard_run oomguard_main
+:
