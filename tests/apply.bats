@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# oomguard apply [-c CONFIG] NAME PID, and the table it reads.
+# shellcheck disable=SC2154 # $pid and $T are set by common.bash
+bats_require_minimum_version 1.5.0
+load common
+
+local_setup() {
+	C=$T/oomguard.conf
+	mkdir -p "$T/oomguard.d"
+}
+
+@test "apply sets PID to the rule's score" {
+	spawn
+	cat >"$C" <<-'EOF2'
+		# a comment, then a blank line
+
+		mysql     400
+		memcached 700   # trailing comment
+	EOF2
+	run "$OG" apply -c "$C" memcached "$pid"
+	assert_success
+	assert_output ''
+	assert_equal "$(adj_of "$pid")" 700
+}
+
+@test "a name with no rule does nothing, silently, and exits 0" {
+	spawn
+	echo 'mysql 400' >"$C"
+	run "$OG" apply -c "$C" nginx "$pid"
+	assert_success
+	assert_output ''
+	assert_equal "$(adj_of "$pid")" 0
+}
+
+@test "drop-ins are read after the main file, in name order; the last line wins" {
+	spawn
+	echo 'redis 100' >"$C"
+	echo 'redis 200' >"$T/oomguard.d/10-a.conf"
+	echo 'redis 300' >"$T/oomguard.d/20-b.conf"
+	echo 'redis 900' >"$T/oomguard.d/30-c.conf.dpkg-old"
+	echo 'redis 901' >"$T/oomguard.d/.40-hidden.conf"
+	echo 'redis 902' >"$T/oomguard.d/50-backup.conf~"
+	run "$OG" apply -c "$C" redis "$pid"
+	assert_success
+	assert_equal "$(adj_of "$pid")" 300
+}
+
+@test "a table named with -c must exist; its drop-in directory need not" {
+	spawn
+	echo 'redis 250' >"$T/oomguard.d/redis.conf"
+	run -2 "$OG" apply -c "$C" redis "$pid"
+	assert_output --partial "read $C: No such file or directory"
+	rm -rf "$T/oomguard.d"
+	echo 'redis 250' >"$C"
+	run "$OG" apply -c "$C" redis "$pid"
+	assert_success
+	assert_equal "$(adj_of "$pid")" 250
+}
+
+@test "the default /etc/oomguard.conf may be absent: nothing to do" {
+	[ ! -e /etc/oomguard.conf ] && [ ! -e /etc/oomguard.d ] ||
+		fail "this test needs a machine without /etc/oomguard.conf"
+	spawn
+	run "$OG" apply mysql "$pid"
+	assert_success
+	assert_output ''
+}
+
+@test "a bad line names file, line and word, exits 2, and applies nothing" {
+	spawn
+	printf 'mysql 400\n\nredis 300 tree=maybe\n' >"$C"
+	run -2 "$OG" apply -c "$C" mysql "$pid"
+	assert_output "oomguard: parse $C:3: 'tree=maybe': not yes or no"
+	assert_equal "$(adj_of "$pid")" 0
+}
+
+@test "every kind of bad line is refused with its word" {
+	spawn
+	while IFS='|' read -r line word why; do
+		printf '%s\n' "$line" >"$C"
+		run -2 "$OG" apply -c "$C" x "$pid"
+		assert_output "oomguard: parse $C:1: '$word': $why"
+	done <<-'EOF2'
+		x|x|a score must follow the name
+		x 1001|1001|not a score from -1000 to 1000
+		x 12abc|12abc|not a score from -1000 to 1000
+		x/y 5|x/y|not a service name (letters, digits and _.@+-, at most 63)
+		x 5 colour=red|colour=red|unknown option (known: pidfile= tree= wait= exe= comm=)
+		x 5 pidfile=run/x.pid|pidfile=run/x.pid|not an absolute path
+		x 5 wait=soon|wait=soon|not a whole number of seconds from 0 to 31536000
+		x 5 tree=yes tree=no|tree=no|given twice
+		x 5 tree|tree|not OPTION=VALUE
+	EOF2
+}
+
+@test "a line longer than 4096 bytes is refused" {
+	spawn
+	{ printf 'x 5 exe=/'; head -c 5000 /dev/zero | tr '\0' a; printf '\n'; } >"$C"
+	run -2 "$OG" apply -c "$C" x "$pid"
+	assert_output "oomguard: parse $C:1: line longer than 4096 bytes"
+}
+
+@test "as root, a table another user could change is refused" {
+	spawn
+	echo "x 500" >"$C"
+	chown nobody "$C"
+	run -2 "$OG" apply -c "$C" x "$pid"
+	assert_output --partial "read $C: refused: writable by a user other than root"
+	chown root:root "$C"
+	chmod 666 "$C"
+	run -2 "$OG" apply -c "$C" x "$pid"
+	assert_output --partial "refused"
+	chmod 664 "$C"
+	chgrp nogroup "$C"
+	run -2 "$OG" apply -c "$C" x "$pid"
+	assert_output --partial "refused"
+	chgrp root "$C"
+	chmod 644 "$C"
+	run "$OG" apply -c "$C" x "$pid"
+	assert_success
+	assert_equal "$(adj_of "$pid")" 500
+}
+
+@test "a directory or a FIFO as the table is refused" {
+	spawn
+	run -2 "$OG" apply -c "$T" x "$pid"
+	assert_output --partial "not a regular file"
+}
+
+@test "a dead PID exits 3; a negative score here exits 1 (no CAP_SYS_RESOURCE)" {
+	echo 'x -500' >"$C"
+	spawn
+	run -1 "$OG" apply -c "$C" x "$pid"
+	assert_output --partial CAP_SYS_RESOURCE
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null || true
+	echo 'x 500' >"$C"
+	run -3 "$OG" apply -c "$C" x "$pid"
+	assert_output --partial "no such process"
+}
+
+@test "apply needs NAME and PID, and a valid PID" {
+	run -2 "$OG" apply
+	assert_output --partial "apply takes [-c CONFIG] NAME PID"
+	run -2 "$OG" apply -c "$C" x
+	run -2 "$OG" apply x 12ab
+	assert_output "oomguard: parse PID 12ab: not an integer"
+}
+
+@test "a negative score works through a fake procfs root" {
+	fake_proc 4242
+	echo 'x -900' >"$C"
+	run "$OG" apply -c "$C" x 4242
+	assert_success
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" -900
+}
