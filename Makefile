@@ -1,8 +1,11 @@
 # oomguard: plain make.  Targets: all static test install uninstall clean.
 VERSION = 0.1.0
 PREFIX  = /usr/local
-BINDIR  = $(PREFIX)/bin
+SBINDIR = $(PREFIX)/sbin
 MANDIR  = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/oomguard
+SYSCONFDIR = /etc
+LSBDIR  = /lib/lsb/init-functions.d
 DESTDIR =
 
 CC      = cc
@@ -40,16 +43,29 @@ test: all static bin/unit
 	sh tests/run
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
-	cp bin/oomguard $(DESTDIR)$(BINDIR)/oomguard
-	chmod 755 $(DESTDIR)$(BINDIR)/oomguard
-	ln -sf oomguard $(DESTDIR)$(BINDIR)/oom-kill-protect
+	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	         $(DESTDIR)$(DATADIR) $(DESTDIR)$(LSBDIR) $(DESTDIR)$(SYSCONFDIR)/oomguard.d
+	cp bin/oomguard $(DESTDIR)$(SBINDIR)/oomguard
+	chmod 755 $(DESTDIR)$(SBINDIR)/oomguard
+	ln -sf oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect
+	cp hooks/oomguard.sh $(DESTDIR)$(DATADIR)/oomguard.sh
+	sed 's|/usr/share/oomguard/|$(DATADIR)/|' hooks/init-functions.d/50-oomguard \
+	    >$(DESTDIR)$(LSBDIR)/50-oomguard
+	chmod 644 $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard
 	cp man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
-	chmod 644 $(DESTDIR)$(MANDIR)/man8/oomguard.8
+	cp man/oomguard.conf.5 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
+	chmod 644 $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
+	# Never overwrite the administrator's table.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/oomguard.conf ] || \
+	    { cp oomguard.conf $(DESTDIR)$(SYSCONFDIR)/oomguard.conf && \
+	      chmod 644 $(DESTDIR)$(SYSCONFDIR)/oomguard.conf; }
 
+# Leaves /etc/oomguard.conf and oomguard.d: they are the administrator's.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/oomguard $(DESTDIR)$(BINDIR)/oom-kill-protect \
-	      $(DESTDIR)$(MANDIR)/man8/oomguard.8
+	rm -f $(DESTDIR)$(SBINDIR)/oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect \
+	      $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard \
+	      $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf bin
