@@ -13,9 +13,12 @@ CFLAGS  = -O2 -g
 WARN    = -std=c99 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION='"$(VERSION)"' $(CPPFLAGS)
 MUSLCC  = musl-gcc
+# Small: drop unused functions and the unwind tables nothing here uses.
+STATIC_CFLAGS = -Os -static -s -ffunction-sections -fdata-sections -Wl,--gc-sections \
+                -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 SRCS = src/main.c src/msg.c src/num.c src/proc.c src/score.c src/apply.c \
-       src/list.c src/exec.c src/nosh.c src/pidfile.c src/conf.c src/hook.c
+       src/list.c src/exec.c src/nosh.c src/pidfile.c src/conf.c src/hook.c src/rules.c src/procev.c
 HDRS = $(wildcard src/*.h)
 
 all: bin/oomguard bin/oom-kill-protect
@@ -33,7 +36,7 @@ static: bin/oomguard-static
 
 bin/oomguard-static: $(SRCS) $(HDRS)
 	@mkdir -p bin
-	$(MUSLCC) $(WARN) $(CPPFLAGS_ALL) -Os -static -s -o $@ $(SRCS)
+	$(MUSLCC) $(WARN) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -o $@ $(SRCS)
 
 bin/unit: tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(HDRS)
 	@mkdir -p bin

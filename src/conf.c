@@ -1,6 +1,7 @@
 /* The table of services: /etc/oomguard.conf and the drop-ins in /etc/oomguard.d.
  * One parser, used by every command that reads it. */
 #include <dirent.h>
+#include <pwd.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -88,6 +89,27 @@ static const char *option(struct rule *r, char *key, char *val)
 			return "given twice";
 		if (yesno(val, &r->tree))
 			return "not yes or no";
+	} else if (!strcmp(key, "children")) {
+		int sc;
+
+		if (r->has_children)
+			return "given twice";
+		if (score_parse(val, &sc))
+			return "not a score from -1000 to 1000";
+		r->has_children = 1;
+		r->children = sc;
+	} else if (!strcmp(key, "user")) {
+		struct passwd *pw;
+
+		if (r->has_user)
+			return "given twice";
+		if (!num_parse(val, 10, 0, 4294967294L, &v))
+			r->uid = (unsigned long)v;
+		else if ((pw = getpwnam(val)))
+			r->uid = (unsigned long)pw->pw_uid;
+		else
+			return "no such user";
+		r->has_user = 1;
 	} else if (!strcmp(key, "wait")) {
 		if (r->wait >= 0)
 			return "given twice";
@@ -95,7 +117,8 @@ static const char *option(struct rule *r, char *key, char *val)
 			return "not a whole number of seconds from 0 to 31536000";
 		r->wait = (int)v;
 	} else
-		return "unknown option (known: pidfile= tree= wait= exe= comm=)";
+		return "unknown option (known: pidfile= exe= comm= user= tree= "
+		       "children= wait=)";
 	return NULL;
 }
 
@@ -273,8 +296,10 @@ static int load_dir(const char *dir, struct conf *c)
 	for (i = 0; i < n; i++) {
 		char path[4096];
 
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		if (load_file(path, 1, c) < 0)
+		if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path) {
+			say("read %s/%s: path too long", dir, names[i]);
+			rc = -1;
+		} else if (load_file(path, 1, c) < 0)
 			rc = -1;
 		free(names[i]);
 	}

@@ -13,6 +13,10 @@ struct rule {
 	int score;
 	int tree;		/* tree=yes */
 	int wait;		/* wait=SECS, -1 when not given */
+	int has_children;	/* children=SCORE given */
+	int children;		/* score for children that exec another program */
+	int has_user;		/* user= given */
+	unsigned long uid;	/* user=NAME|UID, resolved when parsed */
 	char *pidfile, *exe, *comm;
 	char *file;		/* where it was defined, for messages */
 	int line;

@@ -31,14 +31,23 @@ static int by_victim(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* One decimal, in integers: floating-point printf would double the static
+ * binary's size for one column. */
 static void human(long kib, char *buf, size_t size)
 {
-	if (kib < 10240)
+	long tenths;
+	char unit = 'M';
+
+	if (kib < 10240) {
 		snprintf(buf, size, "%ldK", kib);
-	else if (kib < 10240L * 1024)
-		snprintf(buf, size, "%.1fM", kib / 1024.0);
-	else
-		snprintf(buf, size, "%.1fG", kib / 1048576.0);
+		return;
+	}
+	tenths = kib * 10 / 1024;
+	if (kib >= 10240L * 1024) {
+		tenths = kib * 10 / 1048576;
+		unit = 'G';
+	}
+	snprintf(buf, size, "%ld.%ld%c", tenths / 10, tenths % 10, unit);
 }
 
 static const char *user(uid_t uid)

@@ -85,7 +85,7 @@ local_setup() {
 		x 1001|1001|not a score from -1000 to 1000
 		x 12abc|12abc|not a score from -1000 to 1000
 		x/y 5|x/y|not a service name (letters, digits and _.@+-, at most 63)
-		x 5 colour=red|colour=red|unknown option (known: pidfile= tree= wait= exe= comm=)
+		x 5 colour=red|colour=red|unknown option (known: pidfile= exe= comm= user= tree= children= wait=)
 		x 5 pidfile=run/x.pid|pidfile=run/x.pid|not an absolute path
 		x 5 wait=soon|wait=soon|not a whole number of seconds from 0 to 31536000
 		x 5 tree=yes tree=no|tree=no|given twice

@@ -1,0 +1,86 @@
+/* Matching processes against the rules of the table (watch and check). */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "rules.h"
+
+int pinfo_read(int pid, struct pinfo *p)
+{
+	struct pstat st;
+	uid_t uid;
+	ssize_t n;
+	size_t len;
+	int fd = proc_open(pid);
+
+	if (fd < 0)
+		return -1;
+	if (proc_stat(fd, &st) < 0 || proc_uid(fd, &uid) < 0) {
+		close(fd);
+		return -1;
+	}
+	p->pid = st.pid;
+	p->ppid = st.ppid;
+	p->start = st.start;
+	p->uid = (unsigned long)uid;
+	p->kthread = (st.flags & PF_KTHREAD_FLAG) != 0;
+	memcpy(p->comm, st.comm, sizeof p->comm);
+	n = readlinkat(fd, "exe", p->exe, sizeof p->exe - 1);
+	close(fd);
+	p->exe[n > 0 ? n : 0] = '\0';
+	/* After a package upgrade replaced the binary, the link reads
+	 * "/usr/sbin/mysqld (deleted)": the daemon is still the same one. */
+	len = strlen(p->exe);
+	if (len > 10 && !strcmp(p->exe + len - 10, " (deleted)"))
+		p->exe[len - 10] = '\0';
+	return 0;
+}
+
+int rule_kind(const struct rule *r)
+{
+	if (r->pidfile)
+		return KIND_PIDFILE;
+	if (r->exe)
+		return KIND_EXE;
+	if (r->comm)
+		return KIND_COMM;
+	return KIND_NONE;
+}
+
+int rule_fits(const struct rule *r, const struct pinfo *p)
+{
+	if (p->kthread)
+		return 0;
+	if (r->exe && strcmp(r->exe, p->exe))
+		return 0;
+	if (r->comm && strcmp(r->comm, p->comm))
+		return 0;
+	if (r->has_user && r->uid != p->uid)
+		return 0;
+	return 1;
+}
+
+const struct rule *rules_match(const struct conf *c, const struct pinfo *p,
+			       const int *pidfile_pid, const unsigned long long *pidfile_start)
+{
+	const struct rule *best = NULL;
+	int best_kind = KIND_NONE;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct rule *r = &c->rules[i];
+		int kind = rule_kind(r);
+
+		if (kind == KIND_NONE || kind < best_kind)
+			continue;
+		if (kind == KIND_PIDFILE
+		    && (pidfile_pid[i] != p->pid || pidfile_start[i] != p->start))
+			continue;
+		if (!rule_fits(r, p))
+			continue;
+		best = r;
+		best_kind = kind;
+	}
+	return best;
+}
