@@ -58,8 +58,10 @@ static void mark_tree(struct pstat *v, size_t n, char *mark)
 
 /* Scan, mark, apply; repeat while a scan finds members not yet set, since a
  * process may fork between our scan and the write to its parent.  Roots are
- * pinned by their start time from the first scan. */
-static int apply_tree(const int *pids, size_t npids, int score)
+ * pinned by their start time: the caller's (0: unknown), else the first
+ * scan's. */
+static int apply_tree(const int *pids, size_t npids, int score,
+		      const unsigned long long *starts)
 {
 	struct done *done = NULL;
 	unsigned long long *rootstart = calloc(npids, sizeof *rootstart);
@@ -68,6 +70,8 @@ static int apply_tree(const int *pids, size_t npids, int score)
 
 	if (!rootstart)
 		die(EX_FAIL, "scan processes: out of memory");
+	for (j = 0; starts && j < npids; j++)
+		rootstart[j] = starts[j];
 	for (pass = 0; added && pass < 16; pass++) {
 		struct pstat *v;
 		size_t n = proc_scan(&v);
@@ -78,11 +82,11 @@ static int apply_tree(const int *pids, size_t npids, int score)
 		for (j = 0; j < npids; j++) {
 			struct pstat *root = proc_find(v, n, pids[j]);
 
-			if (root && (!pass || root->start == rootstart[j])) {
+			if (root && (rootstart[j] ? root->start == rootstart[j] : !pass)) {
 				rootstart[j] = root->start;
 				mark[root - v] = 1;
 			} else if (!pass) {
-				rc = worse(rc, score_set(pids[j], score, 0));
+				rc = worse(rc, score_set(pids[j], score, rootstart[j]));
 			}
 		}
 		mark_tree(v, n, mark);
@@ -127,10 +131,16 @@ int apply_pids(const int *pids, size_t n, int score, int tree)
 
 	score_warn_unkillable(score);
 	if (tree)
-		return apply_tree(pids, n, score);
+		return apply_tree(pids, n, score, NULL);
 	for (i = 0; i < n; i++)
 		rc = worse(rc, score_set(pids[i], score, 0));
 	return rc;
+}
+
+/* One process found by its pidfile, pinned by its start time. */
+int apply_tree_pinned(int pid, unsigned long long start, int score)
+{
+	return apply_tree(&pid, 1, score, &start);
 }
 
 /* choom's words, so that scripts reading choom's output read ours. */

@@ -337,3 +337,18 @@ const struct rule *conf_find(const struct conf *c, const char *name)
 			return &c->rules[i];
 	return NULL;
 }
+
+void conf_free(struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->rules[i].pidfile);
+		free(c->rules[i].exe);
+		free(c->rules[i].comm);
+		free(c->rules[i].file);
+	}
+	free(c->rules);
+	c->rules = NULL;
+	c->n = 0;
+}

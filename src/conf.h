@@ -37,5 +37,6 @@ int conf_parse_line(char *line, struct rule *r, const char **word, const char **
  * empty table; a missing file named with -c is an error. */
 int conf_load(const char *path, int must_exist, struct conf *c);
 const struct rule *conf_find(const struct conf *c, const char *name);
+void conf_free(struct conf *c);
 
 #endif
