@@ -68,3 +68,35 @@ int adj_to_score(int adj)
 		return SCORE_MAX;
 	return adj * 1000 / 17;
 }
+
+/* The first line of a pidfile: optional blanks, a decimal PID from 2 to
+ * pid_max, optional blanks, then a newline or the end of the data.  The
+ * digits are counted, not given to strtol, so that a 10 MB line of digits
+ * or a NUL inside the buffer cannot be mistaken for a number. */
+const char *pidline_parse(const char *buf, size_t len, long pid_max, int *pid)
+{
+	size_t i = 0;
+	long v = 0;
+	int digits = 0;
+
+	if (len == 0)
+		return "empty";
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	if (i == len || buf[i] == '\n')
+		return "no PID on the first line";
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++, digits++)
+		if (v <= pid_max)	/* stop growing: no overflow, still too big */
+			v = v * 10 + (buf[i] - '0');
+	if (!digits)
+		return "not a decimal PID";
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	if (i < len && buf[i] != '\n')
+		return "not a decimal PID";
+	/* 1 is init, never a daemon's own pidfile; 0 is no process. */
+	if (v < 2 || v > pid_max)
+		return "PID out of range";
+	*pid = (int)v;
+	return NULL;
+}

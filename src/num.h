@@ -1,6 +1,8 @@
 #ifndef OOMGUARD_NUM_H
 #define OOMGUARD_NUM_H
 
+#include <stddef.h>
+
 #define SCORE_MIN (-1000)
 #define SCORE_MAX 1000
 #define PID_LIMIT 4194304	/* PID_MAX_LIMIT on 64-bit kernels */
@@ -9,6 +11,8 @@
 const char *num_parse(const char *s, int base, long min, long max, long *out);
 const char *score_parse(const char *s, int *out);
 const char *pid_parse(const char *s, int *out);
+/* The first line of a pidfile, buf[0..len): NULL and *pid, or a reason. */
+const char *pidline_parse(const char *buf, size_t len, long pid_max, int *pid);
 
 /* The kernel's own conversions between the two scales (fs/proc/base.c). */
 int score_to_adj(int score);

@@ -148,6 +148,53 @@ static void test_conf(void)
 	line_bad("mysql 5 comm=abcdefghijklmnop", "comm=abcdefghijklmnop", "conf: comm= longer than 15 refused");
 }
 
+static void pidline_ok(const char *buf, size_t len, int want, const char *name)
+{
+	int v = -1;
+
+	ok(pidline_parse(buf, len, 32768, &v) == NULL && v == want, name);
+}
+
+static void pidline_bad(const char *buf, size_t len, const char *why, const char *name)
+{
+	int v = -1;
+	const char *got = pidline_parse(buf, len, 32768, &v);
+
+	ok(got && !strcmp(got, why) && v == -1, name);
+}
+
+/* Pidfile first lines, with pid_max 32768. */
+static void test_pidline(void)
+{
+	static const char nul[] = "12\0\n";
+
+	pidline_ok("1234\n", 5, 1234, "pidline: PID and newline");
+	pidline_ok("1234", 4, 1234, "pidline: PID at the end of the file");
+	pidline_ok(" \t1234 \t\n", 10, 1234, "pidline: blanks around the PID");
+	pidline_ok("1234\nnext line\n", 15, 1234, "pidline: only the first line counts");
+	pidline_ok("2\n", 2, 2, "pidline: 2 is the lowest PID");
+	pidline_ok("32768\n", 6, 32768, "pidline: pid_max itself");
+	pidline_ok("007\n", 4, 7, "pidline: leading zeros are decimal");
+	pidline_ok("12345\n", 3, 123, "pidline: only len bytes are read");
+	pidline_bad("", 0, "empty", "pidline: empty file");
+	pidline_bad("\n", 1, "no PID on the first line", "pidline: empty first line");
+	pidline_bad("   ", 3, "no PID on the first line", "pidline: blanks only");
+	pidline_bad("0\n", 2, "PID out of range", "pidline: 0 is refused");
+	pidline_bad("1\n", 2, "PID out of range", "pidline: 1 (init) is refused");
+	pidline_bad("32769\n", 6, "PID out of range", "pidline: above pid_max is refused");
+	pidline_bad("99999999999\n", 12, "PID out of range", "pidline: 99999999999 is refused");
+	pidline_bad("99999999999999999999999999999999\n", 33, "PID out of range",
+		    "pidline: a huge number does not overflow");
+	pidline_bad("-5\n", 3, "not a decimal PID", "pidline: -5 is refused");
+	pidline_bad("+5\n", 3, "not a decimal PID", "pidline: +5 is refused");
+	pidline_bad("123abc\n", 7, "not a decimal PID", "pidline: 123abc is refused");
+	pidline_bad("12 34\n", 6, "not a decimal PID", "pidline: two numbers are refused");
+	pidline_bad("0x20\n", 5, "not a decimal PID", "pidline: hexadecimal is refused");
+	pidline_bad("1234\r\n", 6, "not a decimal PID", "pidline: a carriage return is refused");
+	pidline_bad(nul, sizeof nul - 1, "not a decimal PID", "pidline: a NUL byte is refused");
+	pidline_bad("\x7f" "ELF", 4, "not a decimal PID", "pidline: binary junk is refused");
+}
+
 int main(void)
 {
 	test_scores();
@@ -155,6 +202,7 @@ int main(void)
 	test_mapping();
 	test_stat();
 	test_conf();
+	test_pidline();
 	printf("1..%d\n", n);
 	return failed != 0;
 }
