@@ -18,7 +18,7 @@ STATIC_CFLAGS = -Os -static -s -ffunction-sections -fdata-sections -Wl,--gc-sect
                 -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 SRCS = src/main.c src/msg.c src/num.c src/proc.c src/score.c src/apply.c \
-       src/list.c src/exec.c src/nosh.c src/pidfile.c src/conf.c src/hook.c src/rules.c src/procev.c
+       src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c
 HDRS = $(wildcard src/*.h)
 
 all: bin/oomguard bin/oom-kill-protect

@@ -1,0 +1,35 @@
+#ifndef OOMGUARD_NOTIFY_H
+#define OOMGUARD_NOTIFY_H
+
+#include <limits.h>
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+/* How often the fallback looks again: fast enough that a daemon's pidfile
+ * is seen within a scheduler tick or two, slow enough to cost nothing. */
+#define NOTIFY_POLL_MS 20
+
+/* Waiting for a file to appear or change.  inotify on its directory (or on
+ * the nearest ancestor that exists yet) where it works; polling where not. */
+struct notify {
+	int fd;			/* inotify descriptor; -1 when polling */
+	int wd;			/* the one watch in force; -1 for none */
+	int at_target;		/* the watch is on the file's own directory */
+	char target[PATH_MAX];	/* the file's directory */
+	char watched[PATH_MAX];	/* the directory watched now */
+	char name[PATH_MAX];	/* what to look for in it: the file's name, or the
+				 * next component of the path still missing */
+	const char *path;
+};
+
+/* Start watching PATH (which must not end in '/').  Returns 0 on inotify, 1
+ * when polling, having said once why. */
+int notify_open(struct notify *n, const char *path);
+/* Wait until something may have happened to PATH, or for ms milliseconds
+ * (-1: no bound).  1: look again; 0: the time is up. */
+int notify_wait(struct notify *n, int ms);
+void notify_close(struct notify *n);
+
+#endif
