@@ -228,6 +228,7 @@ static void writers_of(const struct stat *sb, const char *what, int is_dir, stru
 
 	if ((sb->st_mode & S_IWOTH) && !(is_dir && (sb->st_mode & S_ISVTX))) {
 		wr->anyone = 1;
+		wr->text[0] = '\0';	/* nothing else is worth naming then */
 		add_text(wr, "anyone (%s%s is world-writable)", is_dir ? "directory " : "", what);
 		return;
 	}
@@ -292,10 +293,12 @@ static const char *trust_fails(int dirfd, int pid, const struct writers *wr, cha
 		snprintf(why, n, "names pid %d, which is not running", pid);
 		return why;
 	}
-	for (i = 0; i < wr->nu; i++)
+	/* Never a root process through a file someone else could write, even
+	 * when that process is in the file's group. */
+	for (i = 0; uid != 0 && i < wr->nu; i++)
 		if (uid == wr->uid[i])
 			return NULL;
-	for (i = 0; i < wr->ng; i++)
+	for (i = 0; uid != 0 && i < wr->ng; i++)
 		for (j = 0; j < ng; j++)
 			if (gids[j] == wr->gid[i])
 				return NULL;
