@@ -15,10 +15,11 @@ CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION='"$(VERSION
 MUSLCC  = musl-gcc
 # Small: drop unused functions and the unwind tables nothing here uses.
 STATIC_CFLAGS = -Os -static -s -ffunction-sections -fdata-sections -Wl,--gc-sections \
-                -fno-asynchronous-unwind-tables -fno-unwind-tables
+                -fno-asynchronous-unwind-tables -fno-unwind-tables \
+                -Wl,-z,noseparate-code -Wl,--build-id=none
 
 SRCS = src/main.c src/msg.c src/num.c src/proc.c src/score.c src/apply.c \
-       src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c
+       src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c src/watch.c src/check.c
 HDRS = $(wildcard src/*.h)
 
 all: bin/oomguard bin/oom-kill-protect

@@ -23,6 +23,8 @@ static const char usage[] =
 	"       oomguard -p PID[,PID...]\n"
 	"       oomguard -l\n"
 	"       oomguard apply [-c CONFIG] NAME PID\n"
+	"       oomguard watch [-c CONFIG] [-i SECS] [-s] [-b [-P PIDFILE]]\n"
+	"       oomguard check [-c CONFIG] [--format=text|tsv]\n"
 	"       oomguard -h | -V\n";
 
 static const char help[] =
@@ -39,7 +41,11 @@ static const char help[] =
 	"      --name COMM       accept only a process named COMM\n"
 	"  -l, --list            every process, the next OOM victim first\n"
 	"  apply NAME PID        set PID as the rule for NAME in the configuration says\n"
+	"  watch                 keep every rule of the configuration applied (daemon)\n"
+	"  check                 show whether every rule holds now\n"
 	"  -c CONFIG             the configuration (default /etc/oomguard.conf)\n"
+	"  -i SECS, -s, -b, -P   watch: rescan interval, syslog, detach, its pidfile\n"
+	"      --format=tsv      check: tab-separated output for scripts\n"
 	"  -h, --help            this text\n"
 	"  -V, --version         the version\n"
 	"\n"
@@ -237,6 +243,10 @@ int main(int argc, char **argv)
 		return nosh_main(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "apply"))
 		return hook_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "watch"))
+		return watch_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "check"))
+		return check_main(argc - 1, argv + 1);
 	parse(argc, argv, &o);
 	validate(&o);
 	rc = act(&o);

@@ -4,13 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "msg.h"
 
 static const char *prog = "oomguard";
-static int use_syslog;
+static int log_fd = -1;
 
 void msg_init(const char *argv0)
 {
@@ -25,11 +26,47 @@ const char *msg_prog(void)
 	return prog;
 }
 
-/* A detached waiter has stderr on /dev/null: what it did must reach the log. */
+static int log_connect(void)
+{
+	struct sockaddr_un sa;
+
+	if (log_fd < 0)
+		log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	strcpy(sa.sun_path, "/dev/log");
+	return log_fd >= 0 ? connect(log_fd, (struct sockaddr *)&sa, sizeof sa) : -1;
+}
+
+/* A detached waiter has stderr on /dev/null: what it did must reach the log.
+ * Our own few lines of syslog client, not syslog(3): musl's pulls in the
+ * time-zone code for a timestamp that every syslogd (rsyslog, busybox,
+ * journald) adds itself, and the static binary must stay small. */
 void msg_to_syslog(void)
 {
-	openlog("oomguard", LOG_PID, LOG_DAEMON);
-	use_syslog = 1;
+	if (log_fd < 0)
+		log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (log_fd < 0)
+		log_fd = -2;	/* no socket at all: say nothing, as syslog(3) */
+	else
+		log_connect();
+}
+
+/* facility daemon (3), severity notice (5) */
+static void log_line(const char *text)
+{
+	char buf[1100];
+	int n = snprintf(buf, sizeof buf, "<%d>oomguard[%ld]: %s", 3 * 8 + 5,
+			 (long)getpid(), text);
+
+	if (n < 0)
+		return;
+	if (n >= (int)sizeof buf)
+		n = sizeof buf - 1;
+	/* syslogd restarted since: connect again, once. */
+	if (send(log_fd, buf, (size_t)n, 0) < 0 && log_connect() == 0
+	    && send(log_fd, buf, (size_t)n, 0) < 0)
+		return;
 }
 
 static void vsay(const char *fmt, va_list ap)
@@ -44,9 +81,10 @@ static void vsay(const char *fmt, va_list ap)
 	len = (size_t)n + (size_t)m;
 	if (len > sizeof line - 2)
 		len = sizeof line - 2;
-	if (use_syslog) {
+	if (log_fd != -1) {
 		line[len] = '\0';
-		syslog(LOG_NOTICE, "%s", line + n);
+		if (log_fd >= 0)
+			log_line(line + n);
 		return;
 	}
 	line[len++] = '\n';

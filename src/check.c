@@ -1,0 +1,188 @@
+/* oomguard check: for each rule, the processes it governs now, the value
+ * in force, and OK or why the rule does not hold.  Exit 0 only when every
+ * rule holds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "msg.h"
+#include "oomguard.h"
+#include "pidfile.h"
+#include "proc.h"
+#include "rules.h"
+#include "score.h"
+
+struct report {
+	int tsv, bad;
+};
+
+static void row(struct report *rep, const struct rule *r, const struct pinfo *p, int now,
+		const char *status, const char *detail)
+{
+	char pid[16] = "-", val[16] = "-";
+
+	if (p)
+		snprintf(pid, sizeof pid, "%d", p->pid);
+	if (p && now != -10000)
+		snprintf(val, sizeof val, "%d", now);
+	if (strcmp(status, "ok") && strcmp(status, "idle") && strcmp(status, "unchecked"))
+		rep->bad = 1;
+	if (rep->tsv)
+		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r->name, pid, p ? p->comm : "-",
+		       r->score, val, status, detail);
+	else
+		printf("%-16s %7s %-15s %5d %5s  %s%s%s\n", r->name, pid, p ? p->comm : "-",
+		       r->score, val, status, *detail ? ": " : "", detail);
+}
+
+/* Children of p that run another program and inherit its protection: with
+ * a protected spawner (cron, sshd, apache), they are the hogs. */
+static int inheriting(const struct pinfo *p, int score, struct pstat *v, size_t n, int *example)
+{
+	size_t i;
+	int count = 0;
+
+	for (i = 0; i < n; i++) {
+		struct pinfo c;
+		int fd, sc, adj;
+
+		if (v[i].ppid != p->pid || pinfo_read(v[i].pid, &c) < 0 || !strcmp(c.exe, p->exe))
+			continue;
+		fd = proc_open(c.pid);
+		if (fd >= 0 && score_read(fd, &sc, &adj) == 0 && adj == score) {
+			if (!count)
+				*example = c.pid;
+			count++;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return count;
+}
+
+static void judge(struct report *rep, const struct rule *r, const struct pinfo *p, int want,
+		  struct pstat *v, size_t n)
+{
+	char detail[256] = "";
+	int fd = proc_open(p->pid), sc = 0, adj = -10000, kids, example = 0;
+
+	if (fd >= 0) {
+		if (score_read(fd, &sc, &adj) < 0)
+			adj = -10000;
+		close(fd);
+	}
+	if (adj == -10000)
+		row(rep, r, p, adj, "gone", "exited while being checked");
+	else if (adj != want) {
+		snprintf(detail, sizeof detail, "the value in force is %d, not %d "
+			 "(set after it started? an EACCES dropped by the init system?)", adj, want);
+		row(rep, r, p, adj, "differs", detail);
+	} else if (want == -1000)
+		row(rep, r, p, adj, "risk", "-1000: unkillable, and every child inherits it; "
+		    "prefer -999..-900");
+	else if (want < 0 && !r->has_children && (kids = inheriting(p, want, v, n, &example)))	{
+		snprintf(detail, sizeof detail, "%d children (e.g. pid %d) inherit the protection; "
+			 "add children=SCORE", kids, example);
+		row(rep, r, p, adj, "spawner", detail);
+	} else
+		row(rep, r, p, adj, "ok", "");
+}
+
+static void check_rule(struct report *rep, const struct conf *c, size_t idx,
+		       const int *pf_pid, const unsigned long long *pf_start,
+		       struct pstat *v, size_t n)
+{
+	const struct rule *r = &c->rules[idx];
+	size_t i;
+	int found = 0;
+
+	if (rule_kind(r) == KIND_NONE) {
+		row(rep, r, NULL, 0, "unchecked", "no pidfile=, exe= or comm= to find its "
+		    "processes by; the init hook applies it at start");
+		return;
+	}
+	if (r->pidfile && !pf_pid[idx]) {
+		char why[200];
+		struct pidwait w;
+		int pid;
+		unsigned long long start;
+
+		memset(&w, 0, sizeof w);
+		w.path = r->pidfile;
+		w.exe = r->exe;
+		w.comm = r->comm;
+		pidfile_probe(&w, &pid, &start, why, sizeof why);
+		row(rep, r, NULL, 0, "not running", why);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct pinfo p;
+
+		if ((v[i].flags & PF_KTHREAD_FLAG) || pinfo_read(v[i].pid, &p) < 0)
+			continue;
+		if (rules_match(c, &p, pf_pid, pf_start) != r)
+			continue;
+		judge(rep, r, &p, r->score, v, n);
+		found = 1;
+	}
+	if (!found)
+		row(rep, r, NULL, 0, r->pidfile ? "claimed" : "idle", r->pidfile
+		    ? "the process its pidfile names is governed by another rule"
+		    : "no process matches now");
+}
+
+int check_main(int argc, char **argv)
+{
+	const char *path = CONF_DEFAULT;
+	struct report rep;
+	struct conf c;
+	struct pstat *v;
+	int *pf_pid, i, named = 0;
+	unsigned long long *pf_start;
+	size_t n, k;
+
+	memset(&rep, 0, sizeof rep);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--format=tsv"))
+			rep.tsv = 1;
+		else if (!strcmp(argv[i], "--format=text"))
+			rep.tsv = 0;
+		else if (i + 1 < argc && !strcmp(argv[i], "-c")) {
+			path = argv[++i];
+			named = 1;
+		} else
+			die(EX_USAGE, "parse check option %s: unknown, or its value is missing", argv[i]);
+	}
+	if (conf_load(path, named, &c) < 0)
+		return EX_USAGE;
+	pf_pid = calloc(c.n + 1, sizeof *pf_pid);
+	pf_start = calloc(c.n + 1, sizeof *pf_start);
+	if (!pf_pid || !pf_start)
+		die(EX_FAIL, "check: out of memory");
+	for (k = 0; k < c.n; k++) {
+		struct pidwait w;
+		char why[8];
+
+		if (!c.rules[k].pidfile)
+			continue;
+		memset(&w, 0, sizeof w);
+		w.path = c.rules[k].pidfile;
+		w.exe = c.rules[k].exe;
+		w.comm = c.rules[k].comm;
+		if (pidfile_probe(&w, &pf_pid[k], &pf_start[k], why, sizeof why) != 1)
+			pf_pid[k] = 0;
+	}
+	if (!rep.tsv)
+		printf("%-16s %7s %-15s %5s %5s  %s\n", "RULE", "PID", "COMMAND", "WANT", "NOW",
+		       "STATUS");
+	n = proc_scan(&v);
+	for (k = 0; k < c.n; k++)
+		check_rule(&rep, &c, k, pf_pid, pf_start, v, n);
+	free(v);
+	free(pf_pid);
+	free(pf_start);
+	conf_free(&c);
+	return rep.bad ? EX_FAIL : EX_OK;
+}

@@ -1,0 +1,399 @@
+/* oomguard watch: keep every rule of the table applied.  One poll() loop:
+ * the proc connector says when a program starts, inotify when a pidfile
+ * changes, a self-pipe when a signal came.  With nothing happening it makes
+ * no wakeup at all; only without the proc connector does it rescan /proc on
+ * a timer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "msg.h"
+#include "num.h"
+#include "oomguard.h"
+#include "pidfile.h"
+#include "proc.h"
+#include "procev.h"
+#include "rules.h"
+#include "score.h"
+
+struct watch {
+	const char *path;
+	struct conf conf;
+	int *pf_pid;			/* per rule: the process its pidfile names */
+	unsigned long long *pf_start;
+	int ino, ev, interval;
+};
+
+static int sigpipe_w = -1;
+
+static void on_signal(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int e = errno;
+
+	if (write(sigpipe_w, &c, 1) < 0) {
+		/* The pipe is full: a signal is pending already. */
+	}
+	errno = e;
+}
+
+static int nonblock_pipe(int fds[2])
+{
+	int i;
+
+	if (pipe(fds) < 0)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (fcntl(fds[i], F_SETFL, O_NONBLOCK) < 0 || fcntl(fds[i], F_SETFD, FD_CLOEXEC) < 0)
+			return -1;
+	return 0;
+}
+
+static const char *kind_word(const struct rule *r)
+{
+	static const char *const w[] = { "name", "comm", "exe", "pidfile" };
+
+	return w[rule_kind(r)];
+}
+
+/* Set p to score unless it has it already: a daemon that keeps being told
+ * the same thing should not fill the log. */
+static void ensure(const struct pinfo *p, int score, const struct rule *r, const char *how)
+{
+	int fd = proc_open(p->pid), sc, adj, ok;
+
+	if (fd < 0 || p->kthread)
+		return;
+	ok = score_read(fd, &sc, &adj) == 0;
+	close(fd);
+	if (!ok || adj == score)
+		return;
+	if (score_set(p->pid, score, p->start) == EX_OK)
+		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid, p->comm, score,
+		    r->name, how, kind_word(r));
+}
+
+/* A program started or renamed itself: its own rule, else children= of the
+ * rule governing its parent when it runs another program than the parent. */
+static void handle_pid(struct watch *w, int pid)
+{
+	struct pinfo p, q;
+	const struct rule *r;
+
+	if (pinfo_read(pid, &p) < 0 || p.kthread)
+		return;
+	if ((r = rules_match(&w->conf, &p, w->pf_pid, w->pf_start))) {
+		ensure(&p, r->score, r, "");
+		return;
+	}
+	if (p.ppid <= 1 || pinfo_read(p.ppid, &q) < 0)
+		return;
+	r = rules_match(&w->conf, &q, w->pf_pid, w->pf_start);
+	if (r && r->has_children && strcmp(p.exe, q.exe))
+		ensure(&p, r->children, r, "children= of ");
+}
+
+/* Read every pidfile rule's file again; apply to a process newly named. */
+static void probe_pidfiles(struct watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->conf.n; i++) {
+		const struct rule *r = &w->conf.rules[i];
+		struct pidwait pw;
+		struct pinfo p;
+		int pid;
+		unsigned long long start;
+		char why[8];
+
+		if (!r->pidfile)
+			continue;
+		memset(&pw, 0, sizeof pw);
+		pw.path = r->pidfile;
+		pw.exe = r->exe;
+		pw.comm = r->comm;
+		if (pidfile_probe(&pw, &pid, &start, why, sizeof why) != 1) {
+			w->pf_pid[i] = 0;
+			w->pf_start[i] = 0;
+			continue;
+		}
+		if (pid == w->pf_pid[i] && start == w->pf_start[i])
+			continue;
+		w->pf_pid[i] = pid;
+		w->pf_start[i] = start;
+		if (pinfo_read(pid, &p) < 0 || p.start != start || !rule_fits(r, &p))
+			continue;
+		/* A stronger or later rule may claim the same process. */
+		if (rules_match(&w->conf, &p, w->pf_pid, w->pf_start) != r)
+			continue;
+		if (r->tree) {
+			if (apply_tree_pinned(pid, start, r->score) == EX_OK)
+				say("set pid %d (%s) and its tree OOM score %d: rule %s (pidfile)",
+				    pid, p.comm, r->score, r->name);
+		} else
+			ensure(&p, r->score, r, "");
+	}
+}
+
+/* Every process once: at start, after a reload, and whenever events may
+ * have been lost (inotify overflow, proc connector ENOBUFS). */
+static void full_pass(struct watch *w)
+{
+	struct pstat *v;
+	size_t n, i;
+
+	probe_pidfiles(w);
+	n = proc_scan(&v);
+	for (i = 0; i < n; i++)
+		if (!(v[i].flags & PF_KTHREAD_FLAG))
+			handle_pid(w, v[i].pid);
+	free(v);
+}
+
+/* Watch the directory of each pidfile, or its nearest existing ancestor
+ * while the directory is still to be made; re-armed after every event,
+ * which follows the path down as it appears. */
+static void arm(struct watch *w)
+{
+	size_t i;
+	const uint32_t mask = IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY
+		| IN_ATTRIB | IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR;
+
+	if (w->ino < 0)
+		return;
+	for (i = 0; i < w->conf.n; i++) {
+		char dir[4096], *slash;
+
+		if (!w->conf.rules[i].pidfile)
+			continue;
+		snprintf(dir, sizeof dir, "%s", w->conf.rules[i].pidfile);
+		while ((slash = strrchr(dir, '/'))) {
+			if (slash == dir)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+			if (inotify_add_watch(w->ino, dir, mask) >= 0 || slash == dir)
+				break;
+		}
+	}
+}
+
+static int load(struct watch *w, struct conf *c)
+{
+	int rc = conf_load(w->path, strcmp(w->path, CONF_DEFAULT) != 0, c);
+
+	return rc;
+}
+
+static void install(struct watch *w, struct conf *c)
+{
+	free(w->pf_pid);
+	free(w->pf_start);
+	conf_free(&w->conf);
+	w->conf = *c;
+	w->pf_pid = calloc(c->n + 1, sizeof *w->pf_pid);
+	w->pf_start = calloc(c->n + 1, sizeof *w->pf_start);
+	if (!w->pf_pid || !w->pf_start)
+		die(EX_FAIL, "load %s: out of memory", w->path);
+	if (w->ino >= 0) {
+		close(w->ino);
+		w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	}
+	arm(w);
+	full_pass(w);
+}
+
+static void drain_inotify(struct watch *w)
+{
+	union {
+		char buf[4096];
+		struct inotify_event ev;
+	} u;
+	ssize_t n;
+	int overflow = 0;
+
+	while ((n = read(w->ino, u.buf, sizeof u.buf)) > 0) {
+		char *p = u.buf;
+
+		while (p < u.buf + n) {
+			struct inotify_event *e = (struct inotify_event *)(void *)p;
+
+			if (e->mask & IN_Q_OVERFLOW)
+				overflow = 1;
+			p += sizeof *e + e->len;
+		}
+	}
+	arm(w);
+	if (overflow)
+		full_pass(w);
+	else
+		probe_pidfiles(w);
+}
+
+static void drain_events(struct watch *w)
+{
+	struct procev ev[256];
+	int n, i;
+
+	while ((n = procev_read(w->ev, ev, 256)) > 0) {
+		for (i = 0; i < n; i++)
+			handle_pid(w, ev[i].pid);
+		if (n < 256)
+			return;
+	}
+	if (n < 0) {
+		say("watch process events: %s; rescanning every process", strerror(errno));
+		full_pass(w);
+	}
+}
+
+static void daemonize(const char *pidfile)
+{
+	pid_t pid = fork();
+	int fd;
+	char buf[32];
+
+	if (pid < 0)
+		die(EX_FAIL, "fork watch daemon: %s", strerror(errno));
+	if (pid > 0)
+		exit(EX_OK);
+	setsid();
+	if (chdir("/") < 0)
+		die(EX_FAIL, "chdir /: %s", strerror(errno));
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	msg_to_syslog();
+	fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) || close(fd) < 0)
+		say("write pidfile %s: %s", pidfile, strerror(errno));
+}
+
+int watch_main(int argc, char **argv)
+{
+	struct watch w;
+	struct conf c;
+	struct sigaction sa;
+	const char *pidfile = "/run/oomguard.pid";
+	int fds[2], i, background = 0, use_syslog = 0;
+	long v;
+
+	memset(&w, 0, sizeof w);
+	w.path = CONF_DEFAULT;
+	w.interval = 5;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-s"))
+			use_syslog = 1;
+		else if (!strcmp(a, "-b"))
+			background = 1;
+		else if (i + 1 < argc && !strcmp(a, "-c"))
+			w.path = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "-P"))
+			pidfile = argv[++i];
+		else if (i + 1 < argc && !strcmp(a, "-i")) {
+			if (num_parse(argv[++i], 10, 1, 86400, &v))
+				die(EX_USAGE, "parse interval %s: not a whole number of seconds "
+				    "from 1 to 86400", argv[i]);
+			w.interval = (int)v;
+		} else
+			die(EX_USAGE, "parse watch option %s: unknown, or its value is missing", a);
+	}
+	if (load(&w, &c) < 0)
+		return EX_USAGE;
+	if (nonblock_pipe(fds) < 0)
+		die(EX_FAIL, "make signal pipe: %s", strerror(errno));
+	if (background)
+		daemonize(pidfile);
+	else if (use_syslog)
+		msg_to_syslog();
+	sigpipe_w = fds[1];
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	w.ev = getenv("OOMGUARD_NO_PROC_EVENTS") ? (errno = ENOSYS, -1) : procev_open();
+	if (w.ev < 0)
+		say("watch process events: %s; rescanning /proc every %d s instead",
+		    strerror(errno), w.interval);
+	w.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w.ino < 0)
+		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));
+	install(&w, &c);
+	say("watch: %lu rules from %s", (unsigned long)w.conf.n, w.path);
+
+	for (;;) {
+		struct pollfd p[3];
+		int nfds = 0, timeout = -1;
+
+		p[nfds].fd = fds[0];
+		p[nfds++].events = POLLIN;
+		if (w.ev >= 0) {
+			p[nfds].fd = w.ev;
+			p[nfds++].events = POLLIN;
+		}
+		if (w.ino >= 0) {
+			p[nfds].fd = w.ino;
+			p[nfds++].events = POLLIN;
+		}
+		if (w.ev < 0 || w.ino < 0)
+			timeout = w.interval * 1000;
+		if (poll(p, (nfds_t)nfds, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EX_FAIL, "watch: poll: %s", strerror(errno));
+		}
+		if (p[0].revents) {
+			unsigned char sig;
+
+			while (read(fds[0], &sig, 1) == 1) {
+				if (sig == SIGHUP) {
+					if (load(&w, &c) < 0)
+						say("reload %s: kept the rules in force", w.path);
+					else {
+						install(&w, &c);
+						say("reload %s: %lu rules", w.path, (unsigned long)w.conf.n);
+					}
+				} else {
+					say("watch: stopped by signal %d", sig);
+					return EX_OK;
+				}
+			}
+		}
+		for (i = 1; i < nfds; i++) {
+			if (!p[i].revents)
+				continue;
+			if (p[i].fd == w.ev)
+				drain_events(&w);
+			else if (p[i].fd == w.ino)
+				drain_inotify(&w);
+		}
+		if (timeout >= 0 && !p[0].revents) {
+			int any = 0;
+
+			for (i = 1; i < nfds; i++)
+				any |= p[i].revents != 0;
+			if (!any)
+				full_pass(&w);
+		}
+	}
+}
