@@ -108,11 +108,13 @@ static int apply_tree(const int *pids, size_t npids, int score,
 			done[ndone].pid = v[i].pid;
 			done[ndone++].start = v[i].start;
 			added = 1;
-			r = score_set(v[i].pid, score, v[i].start);
-			/* Members that exit meanwhile are not errors; named roots are. */
+			/* Members that exit meanwhile are not errors, nor news (a
+			 * tree often holds zombies); named roots are errors. */
 			for (j = 0; j < npids; j++)
 				if (pids[j] == v[i].pid)
 					break;
+			r = j < npids ? score_set(v[i].pid, score, v[i].start)
+				      : score_set_member(v[i].pid, score, v[i].start);
 			if (r != EX_GONE || j < npids)
 				rc = worse(rc, r);
 		}

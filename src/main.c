@@ -55,7 +55,7 @@ static const char help[] =
 
 struct opts {
 	const char *score_arg;
-	int score, tree, list, strict, show_help, show_version;
+	int score, tree, list, strict, wait_given, show_help, show_version;
 	int *pids;
 	size_t npids;
 	struct pidwait wait;
@@ -75,25 +75,63 @@ static void usage_error(const char *action, const char *object, const char *why)
 	exit(EX_USAGE);
 }
 
-static void add_pids(struct opts *o, char *list)
+/* Every entry must be a PID: "$(pidof a),$(pidof b)" with one daemon down
+ * gives an empty entry, which must not pass as a list of the other one. */
+static void add_pids(struct opts *o, const char *list)
 {
-	char *tok, *save = NULL;
+	const char *p = list;
 
-	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int pid;
-		const char *why = pid_parse(tok, &pid);
-		int *np;
+	if (!*list)
+		bad("parse PID", "list", "empty");
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		char *tok = malloc(len + 1);
+		const char *why;
+		int pid, *np;
 
-		if (why)
+		if (!tok)
+			die(EX_FAIL, "parse PID list %s: out of memory", list);
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		if (!len)
+			bad("parse PID list", list, "an entry is empty");
+		if ((why = pid_parse(tok, &pid)))
 			bad("parse PID", tok, why);
+		free(tok);
 		np = realloc(o->pids, (o->npids + 1) * sizeof *o->pids);
 		if (!np)
-			die(EX_FAIL, "parse PID %s: out of memory", tok);
+			die(EX_FAIL, "parse PID list %s: out of memory", list);
 		o->pids = np;
 		o->pids[o->npids++] = pid;
+		if (!p[len])
+			break;
+		p += len + 1;
 	}
-	if (!o->npids)
-		bad("parse PID", "list", "empty");
+}
+
+/* The option getopt refused, as the user typed it.  argv[optind - 1] is not
+ * always it: inside a cluster (-xT) it is the previous word, and musl leaves
+ * optind past argc when the last option lacks its value. */
+static const char *bad_option(int argc, char **argv, const struct option *longopts)
+{
+	static char shortopt[3] = "-?";
+	const char *word = optind - 1 >= 1 && optind - 1 < argc ? argv[optind - 1] : NULL;
+
+	if (word && word[0] == '-' && word[1] == '-' && word[2]) {
+		size_t len = strcspn(word + 2, "=");
+
+		/* An unknown long option, or a known one without its value. */
+		if (!optopt)
+			return word;
+		for (; longopts->name; longopts++)
+			if (longopts->val == optopt && !strncmp(longopts->name, word + 2, len))
+				return word;
+	}
+	if (optopt > 0 && optopt < 128) {
+		shortopt[1] = (char)optopt;
+		return shortopt;
+	}
+	return word ? word : "?";
 }
 
 static void parse(int argc, char **argv, struct opts *o)
@@ -132,6 +170,7 @@ static void parse(int argc, char **argv, struct opts *o)
 				bad("parse wait", optarg,
 				    "not a whole number of seconds from 0 to 31536000");
 			o->wait.timeout = (int)secs;
+			o->wait_given = 1;
 			break;
 		case 'b': o->wait.background = 1; break;
 		case 'E': o->wait.exe = optarg; break;
@@ -140,8 +179,10 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'V': o->show_version = 1; break;
 		default:
 			if (optopt && strchr("npfw", optopt))
-				usage_error("parse option", argv[optind - 1], "needs a value");
-			usage_error("parse option", argv[optind - 1], "unknown option");
+				usage_error("parse option", bad_option(argc, argv, longopts),
+					    "needs a value");
+			usage_error("parse option", bad_option(argc, argv, longopts),
+				    "unknown option");
 		}
 	}
 	if (optind < argc)
@@ -168,11 +209,13 @@ static void validate(struct opts *o)
 		usage_error("parse arguments", o->prog[0], "needs -n SCORE");
 	if (o->tree && !o->npids && !o->wait.path)
 		usage_error("parse option", "-T", "goes with -p or -f");
+	if (o->tree && !o->score_arg)
+		usage_error("parse option", "-T", "needs -n SCORE");
 	if (o->strict && !o->prog)
 		usage_error("parse option", "--strict", "goes with PROG");
-	if (!o->wait.path && (o->wait.background || o->wait.exe || o->wait.comm))
-		usage_error("parse option", o->wait.background ? "-b" : o->wait.exe ? "--exe" : "--name",
-			    "goes with -f");
+	if (!o->wait.path && (o->wait_given || o->wait.background || o->wait.exe || o->wait.comm))
+		usage_error("parse option", o->wait_given ? "-w" : o->wait.background ? "-b"
+			    : o->wait.exe ? "--exe" : "--name", "goes with -f");
 	o->wait.tree = o->tree;
 }
 

@@ -22,9 +22,12 @@ static const char *who(int pid)
 	return buf;
 }
 
+static int quiet_gone;	/* a process that has gone is no news */
+
 static int gone(int pid, const char *why)
 {
-	say("set %s OOM score: %s", who(pid), why);
+	if (!quiet_gone)
+		say("set %s OOM score: %s", who(pid), why);
 	errno = ESRCH;
 	return EX_GONE;
 }
@@ -185,6 +188,17 @@ int score_read(int dirfd, int *oom_score, int *score_adj)
 		return -1;
 	*score_adj = adj_to_score(adj);
 	return 0;
+}
+
+/* A member found by a scan (-T): if it has exited, say nothing. */
+int score_set_member(int pid, int score, unsigned long long start)
+{
+	int rc;
+
+	quiet_gone = 1;
+	rc = score_set(pid, score, start);
+	quiet_gone = 0;
+	return rc;
 }
 
 int score_get(int pid, int *oom_score, int *score_adj)

@@ -54,3 +54,53 @@ wait_for() {
 	done
 	return 1
 }
+
+# Start any command (not a function) in the background, killed at teardown;
+# sets $pid, which is the command's own PID.
+# Its output goes to $T/out.bg, and bats's fd 3 is closed so that a
+# forgotten process cannot hang the run.
+start() {
+	"$@" >"$T/out.bg" 2>&1 3>&- &
+	pid=$!
+	PIDS="$PIDS $pid"
+}
+
+# Run a command as the user nobody (65534), without any group of root's.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+
+# Field 3 (state) and 4 (ppid) of /proc/PID/stat; comm may hold blanks.
+state_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1; }
+ppid_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f2; }
+
+# The PIDs of every descendant of PID, children before grandchildren.
+descendants() {
+	local f p kids=
+	for f in /proc/[0-9]*/stat; do
+		p=${f#/proc/}
+		p=${p%/stat}
+		[ "$(ppid_of "$p" 2>/dev/null)" = "$1" ] && kids="$kids $p"
+	done
+	for p in $kids; do
+		echo "$p"
+		descendants "$p"
+	done
+}
+
+# Succeeds once PID has exactly N descendants.
+has_descendants() { [ "$(descendants "$1" | wc -l)" -eq "$2" ]; }
+
+# Kill the descendants of PID at teardown too (they outlive a killed parent).
+own_descendants() { PIDS="$PIDS $(descendants "$1" | tr '\n' ' ')"; }
+
+# Run CMD in a process whose own score is first set to N (0..1000), so
+# that "unchanged" is a known value and the test runner's is left alone.
+with_adj() {
+	# shellcheck disable=SC2016 # expanded by the child sh
+	sh -c 'echo "$1" >/proc/self/oom_score_adj && shift && exec "$@"' sh "$@"
+}
+
+# Succeeds once PATH (e.g. /proc/PID) belongs to UID.
+owned_by() { [ "$(stat -c %u "$1" 2>/dev/null)" = "$2" ]; }
+
+# Succeeds once PID is in state S (one letter, as in /proc/PID/stat).
+test_state() { [ "$(state_of "$1" 2>/dev/null)" = "$2" ]; }

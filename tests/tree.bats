@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# oomguard -n SCORE -p PID -T: the process and every descendant.
+# shellcheck disable=SC2154 # $pid and $T are set by common.bash
+# shellcheck disable=SC2016 # the sh -c scripts expand in the child
+bats_require_minimum_version 1.5.0
+load common
+
+# A real tree: root (sh) -> sleep, sh -> (sleep, sleep); 4 descendants.
+# Sets $root and $members (the descendants).
+make_tree() {
+	start sh -c 'sleep 1000 & sh -c "sleep 1000 & sleep 1000; :" & wait'
+	root=$pid
+	wait_for has_descendants "$root" 4
+	own_descendants "$root"
+	members=$(descendants "$root" | tr '\n' ' ')
+}
+
+@test "-T sets the root, its children and grandchildren" {
+	make_tree
+	run -0 "$OG" -n 600 -T -p "$root"
+	assert_output ''
+	for p in $root $members; do
+		assert_equal "$p:$(adj_of "$p")" "$p:600"
+	done
+}
+
+@test "--tree is the long name, and the tree can be lowered again" {
+	make_tree
+	run -0 "$OG" -n 900 --tree -p "$root"
+	run -0 "$OG" -n 20 --tree -p "$root"
+	for p in $root $members; do
+		assert_equal "$p:$(adj_of "$p")" "$p:20"
+	done
+}
+
+@test "-T leaves the parent, siblings and outsiders alone" {
+	# parent -> (subtree root -> child), sibling
+	start sh -c 'sh -c "sleep 1000; :" & sleep 1000 & wait'
+	parent=$pid
+	wait_for has_descendants "$parent" 3
+	own_descendants "$parent"
+	echo 7 >"/proc/$parent/oom_score_adj"
+	for p in $(descendants "$parent"); do
+		echo 7 >"/proc/$p/oom_score_adj"
+		[ "$(cat "/proc/$p/comm")" = sh ] && sub=$p
+	done
+	sub_child=$(descendants "$sub")
+	sibling=$(descendants "$parent" | grep -vx -e "$sub" -e "$sub_child")
+	spawn
+	outsider=$pid
+	echo 7 >"/proc/$outsider/oom_score_adj"
+	run -0 "$OG" -n 444 -T -p "$sub"
+	assert_equal "$(adj_of "$sub") $(adj_of "$sub_child")" '444 444'
+	assert_equal "$(adj_of "$parent") $(adj_of "$sibling") $(adj_of "$outsider")" '7 7 7'
+}
+
+@test "without -T only the named process changes" {
+	make_tree
+	for p in $root $members; do echo 8 >"/proc/$p/oom_score_adj"; done
+	run -0 "$OG" -n 300 -p "$root"
+	assert_equal "$(adj_of "$root")" 300
+	for p in $members; do
+		assert_equal "$p:$(adj_of "$p")" "$p:8"
+	done
+}
+
+@test "-T on several roots sets both trees" {
+	make_tree
+	first=$root
+	first_members=$members
+	make_tree
+	run -0 "$OG" -n 510 -T -p "$first,$root"
+	for p in $first $first_members $root $members; do
+		assert_equal "$p:$(adj_of "$p")" "$p:510"
+	done
+}
+
+@test "-T: an exited member (zombie) is not an error" {
+	start sh -c 'sleep 0 & exec sleep 1000'
+	wait_for has_descendants "$pid" 1
+	z=$(descendants "$pid")
+	wait_for test_state "$z" Z
+	run -0 "$OG" -n 350 -T -p "$pid"
+	assert_output ''
+	assert_equal "$(adj_of "$pid")" 350
+}
+
+@test "-T: members that come and go during the run are not errors" {
+	# A spawner that forks short-lived children as fast as it can.
+	start sh -c 'while :; do sleep 0 & sleep 0 & wait; done'
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		run -0 "$OG" -n 250 -T -p "$pid"
+		assert_output ''
+	done
+	assert_equal "$(adj_of "$pid")" 250
+}
+
+@test "-T: children forked after the run inherit the score" {
+	start sh -c 'while [ ! -e "$0" ]; do sleep 0.05; done; sleep 1000' "$T/go"
+	run -0 "$OG" -n 460 -T -p "$pid"
+	touch "$T/go"
+	wait_for has_descendants "$pid" 1
+	own_descendants "$pid"
+	assert_equal "$(adj_of "$(descendants "$pid")")" 460
+}
+
+@test "-T with a dead root: exit 3" {
+	sleep 0 &
+	dead=$!
+	wait "$dead"
+	run -3 "$OG" -n 100 -T -p "$dead"
+	assert_output "oomguard: set pid $dead OOM score: no such process"
+}
+
+@test "-T with a zombie root: exit 3" {
+	start sh -c 'sleep 0 & exec sleep 1000'
+	wait_for has_descendants "$pid" 1
+	z=$(descendants "$pid")
+	wait_for test_state "$z" Z
+	run -3 "$OG" -n 100 -T -p "$z"
+	assert_output --partial "pid $z"
+	assert_output --partial zombie
+}
+
+@test "-T with one dead root and one live tree: exit 3, the tree still set" {
+	make_tree
+	sleep 0 &
+	dead=$!
+	wait "$dead"
+	run -3 "$OG" -n 480 -T -p "$dead,$root"
+	for p in $root $members; do
+		assert_equal "$p:$(adj_of "$p")" "$p:480"
+	done
+}
+
+@test "-T with a negative value here: exit 1 for the refused writes" {
+	make_tree
+	run -1 "$OG" -n -10 -T -p "$root"
+	assert_output --partial CAP_SYS_RESOURCE
+}
