@@ -140,7 +140,7 @@ static int read_pidfile(const char *path, char *buf, size_t *len, struct stat *s
 			char *why, size_t n)
 {
 	int fd, e;
-	ssize_t r;
+	ssize_t r = 0;
 
 	*len = 0;
 	if (lstat(path, sb) < 0) {
@@ -174,9 +174,11 @@ static int read_pidfile(const char *path, char *buf, size_t *len, struct stat *s
 			break;
 		*len += (size_t)r;
 	}
-	e = errno;
-	if (r < 0 || close(fd) < 0) {
-		snprintf(why, n, "cannot be read: %s", strerror(r < 0 ? e : errno));
+	e = r < 0 ? errno : 0;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (e) {
+		snprintf(why, n, "cannot be read: %s", strerror(e));
 		return -1;
 	}
 	return 0;
