@@ -1,6 +1,7 @@
 /* oomguard -n SCORE -f PIDFILE: wait until a daemon's pidfile names a live
  * process that deserves trust, then set its score.  The waiting itself is
  * notify.c's; this file decides what a pidfile is worth. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -498,13 +499,34 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 }
 
 /* Close every descriptor above 2: a waiter that kept the caller's pipe open
- * would make $(service x start) hang until it gives up. */
+ * would make $(service x start) hang until it gives up.  The kernel's list
+ * (the real /proc, whatever OOMGUARD_PROC says) spares a million close()
+ * calls under a high RLIMIT_NOFILE; without /proc, close them all. */
 static void close_inherited(void)
 {
-	long max = sysconf(_SC_OPEN_MAX), fd;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	long max, fd;
 
-	if (max < 0 || max > 65536)
-		max = 65536;
+	if (d) {
+		int keep = dirfd(d), n = 0, fds[256];
+
+		/* Collect first: closing while reading the directory is undefined. */
+		while ((de = readdir(d)) && n < 256) {
+			long v;
+
+			if (!num_parse(de->d_name, 10, 3, 1L << 30, &v) && v != keep)
+				fds[n++] = (int)v;
+		}
+		closedir(d);
+		while (n > 0)
+			close(fds[--n]);
+		if (!de)
+			return;
+	}
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 1L << 20)
+		max = 1L << 20;
 	for (fd = 3; fd < max; fd++)
 		close((int)fd);
 }

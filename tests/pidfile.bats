@@ -443,14 +443,18 @@ daemon() {
 
 gone() { ! kill -0 "$1" 2>/dev/null; }
 
-# The detached waiter: $w, found by its unique command line.
+# The detached waiter, once detached and armed: $w, found by its unique
+# command line and its inotify watch (the session leader it forked from has
+# the same command line, briefly).
 find_waiter() {
-	local f
+	local f p
 	w=
 	for f in /proc/[0-9]*/cmdline; do
-		if tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "-f $1 -w"; then
-			w=${f#/proc/}
-			w=${w%/cmdline}
+		p=${f#/proc/}
+		p=${p%/cmdline}
+		if tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "-f $1 -w" &&
+			grep -qs '^inotify wd:' /proc/"$p"/fdinfo/*; then
+			w=$p
 		fi
 	done
 	[ -n "$w" ]
@@ -459,19 +463,22 @@ find_waiter() {
 @test "-b: returns at once with stdout captured, waits detached, then sets" {
 	daemon
 	t0=$(date +%s%N)
-	x=$("$OG" -n 339 -f "$T/d.pid" -w 30 -b)
+	x=$("$OG" -n 339 -f "$T/d.pid" -w 30 -b 7>"$T/inherited")
 	t1=$(date +%s%N)
 	assert_equal "$x" ''
 	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
 	wait_for find_waiter "$T/d.pid"
 	PIDS="$PIDS $w"
-	# Its own session, in /, stdio on /dev/null, nothing else but inotify.
+	# Its own session, in /, stdio on /dev/null; besides, only its inotify
+	# descriptor and its syslog socket: nothing of ours (fd 7, the pipe).
 	[ "$(ps -o sid= -p "$w")" -ne "$(ps -o sid= -p $$)" ]
 	assert_equal "$(readlink "/proc/$w/cwd")" /
 	for fd in 0 1 2; do assert_equal "$(readlink "/proc/$w/fd/$fd")" /dev/null; done
 	run ls "/proc/$w/fd"
 	for fd in $output; do
-		[ "$fd" -le 2 ] || [ "$(readlink "/proc/$w/fd/$fd")" = "anon_inode:inotify" ]
+		case $fd in 0 | 1 | 2) continue ;; esac
+		run readlink "/proc/$w/fd/$fd"
+		assert_output --regexp '^(anon_inode:inotify|socket:\[[0-9]+\])$'
 	done
 	echo "$d" >"$T/d.pid"
 	wait_for test "$(adj_of "$d")" = 339
