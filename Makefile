@@ -43,8 +43,17 @@ bin/unit: tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(HDRS)
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -Isrc -o $@ tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c
 
-test: all static bin/unit
+# A memory hog for the end-to-end OOM tests and the demo.
+bin/hog: tests/helpers/hog.c
+	@mkdir -p bin
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ tests/helpers/hog.c
+
+test: all static bin/unit bin/hog
 	sh tests/run
+
+# The user's story under a real OOM kill, in a memory cgroup (root).
+demo: all bin/hog
+	sh tests/demo.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
@@ -74,4 +83,4 @@ uninstall:
 clean:
 	rm -rf bin
 
-.PHONY: all static test install uninstall clean
+.PHONY: all static test demo install uninstall clean
