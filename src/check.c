@@ -31,14 +31,16 @@ static void row(struct report *rep, const struct rule *r, const struct pinfo *p,
 		rep->bad = 1;
 	if (rep->tsv)
 		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r->name, pid, p ? p->comm : "-",
-		       r->score, val, status, detail);
+		       r->score, val, status, *detail ? detail : "-");
 	else
 		printf("%-16s %7s %-15s %5d %5s  %s%s%s\n", r->name, pid, p ? p->comm : "-",
 		       r->score, val, status, *detail ? ": " : "", detail);
 }
 
 /* Children of p that run another program and inherit its protection: with
- * a protected spawner (cron, sshd, apache), they are the hogs. */
+ * a protected spawner (cron, sshd, apache), they are the hogs.  Another
+ * program, as watch's children= judges it: another exe, or for scripts of
+ * the same interpreter another name; a fork that did not exec has both. */
 static int inheriting(const struct pinfo *p, int score, struct pstat *v, size_t n, int *example)
 {
 	size_t i;
@@ -48,7 +50,8 @@ static int inheriting(const struct pinfo *p, int score, struct pstat *v, size_t 
 		struct pinfo c;
 		int fd, sc, adj;
 
-		if (v[i].ppid != p->pid || pinfo_read(v[i].pid, &c) < 0 || !strcmp(c.exe, p->exe))
+		if (v[i].ppid != p->pid || pinfo_read(v[i].pid, &c) < 0
+		    || (!strcmp(c.exe, p->exe) && !strcmp(c.comm, p->comm)))
 			continue;
 		fd = proc_open(c.pid);
 		if (fd >= 0 && score_read(fd, &sc, &adj) == 0 && adj == score) {
@@ -95,6 +98,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		       struct pstat *v, size_t n)
 {
 	const struct rule *r = &c->rules[idx];
+	struct pinfo q;
 	size_t i;
 	int found = 0;
 
@@ -104,7 +108,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		return;
 	}
 	if (r->pidfile && !pf_pid[idx]) {
-		char why[200];
+		char why[200], detail[420];
 		struct pidwait w;
 		int pid;
 		unsigned long long start;
@@ -114,7 +118,8 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		w.exe = r->exe;
 		w.comm = r->comm;
 		pidfile_probe(&w, &pid, &start, why, sizeof why);
-		row(rep, r, NULL, 0, "not running", why);
+		snprintf(detail, sizeof detail, "pidfile %.200s %s", r->pidfile, why);
+		row(rep, r, NULL, 0, "not running", detail);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -127,7 +132,14 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		judge(rep, r, &p, r->score, v, n);
 		found = 1;
 	}
-	if (!found)
+	if (!found && r->pidfile && pinfo_read(pf_pid[idx], &q) == 0 && !rule_fits(r, &q)) {
+		/* pidfile_probe checked exe= and comm=; user= is left. */
+		char why[300];
+
+		snprintf(why, sizeof why, "pidfile %.200s names pid %d, whose user is %lu, not %lu",
+			 r->pidfile, q.pid, q.uid, r->uid);
+		row(rep, r, NULL, 0, "not running", why);
+	} else if (!found)
 		row(rep, r, NULL, 0, r->pidfile ? "claimed" : "idle", r->pidfile
 		    ? "the process its pidfile names is governed by another rule"
 		    : "no process matches now");

@@ -178,8 +178,24 @@ static char *dup_or_die(const char *s)
 
 static void add(struct conf *c, struct rule *r, const char *file, int line)
 {
-	struct rule *nr = realloc(c->rules, (c->n + 1) * sizeof *nr);
+	struct rule *nr;
+	size_t i;
 
+	/* A later line for a name replaces the earlier one, and stands where
+	 * the later line stands: a drop-in overrides the main table for watch
+	 * and check as it does for apply, and an old exe= or comm= left behind
+	 * would still claim processes. */
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->rules[i].name, r->name)) {
+			free(c->rules[i].pidfile);
+			free(c->rules[i].exe);
+			free(c->rules[i].comm);
+			free(c->rules[i].file);
+			memmove(&c->rules[i], &c->rules[i + 1], (c->n - i - 1) * sizeof *c->rules);
+			c->n--;
+			break;
+		}
+	nr = realloc(c->rules, (c->n + 1) * sizeof *nr);
 	if (!nr)
 		die(EX_FAIL, "read configuration %s: out of memory", file);
 	c->rules = nr;

@@ -1,6 +1,7 @@
 /* The netlink process events connector (Linux >= 2.6.15).  The few structs
  * are those of include/uapi/linux/connector.h and cn_proc.h, a stable ABI,
  * written out here so that the musl build needs no kernel headers. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -44,6 +45,46 @@ struct proc_event_ {
 
 #define NLHDR_LEN ((sizeof(struct nlmsghdr_) + 3) & ~(size_t)3)
 
+#ifndef SO_ATTACH_FILTER
+#define SO_ATTACH_FILTER 26
+#endif
+
+/* Classic BPF, as in include/uapi/linux/filter.h. */
+struct sock_filter_ {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+
+struct sock_fprog_ {
+	unsigned short len;
+	struct sock_filter_ *filter;
+};
+
+/* The kernel sends every fork, exit, setuid... of the whole system to each
+ * listener: on a busy host thousands a second.  Only exec and comm events
+ * matter here, so let the kernel drop the rest before they wake us (and
+ * before they fill the buffer).  BPF reads words in network order. */
+static void attach_filter(int fd)
+{
+	struct sock_filter_ code[] = {
+		{ 0x20, 0, 0, (uint32_t)(NLHDR_LEN + sizeof(struct cn_msg_)) }, /* ld [what] */
+		{ 0x15, 2, 0, 0 },	/* jeq EXEC, accept */
+		{ 0x15, 1, 0, 0 },	/* jeq COMM, accept */
+		{ 0x06, 0, 0, 0 },	/* ret 0: drop */
+		{ 0x06, 0, 0, 0xffffffffu },	/* ret all: accept */
+	};
+	struct sock_fprog_ prog;
+
+	code[1].k = htonl(EV_EXEC);
+	code[2].k = htonl(EV_COMM);
+	prog.len = sizeof code / sizeof code[0];
+	prog.filter = code;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) {
+		/* Not fatal: every event then wakes us, and is ignored. */
+	}
+}
+
 static int send_listen(int fd)
 {
 	struct {
@@ -75,6 +116,7 @@ int procev_open(void)
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0) {
 		/* Not fatal: the default buffer only overflows sooner. */
 	}
+	attach_filter(fd);
 	memset(&sa, 0, sizeof sa);
 	sa.nl_family = AF_NETLINK;
 	sa.nl_groups = CN_IDX_PROC;

@@ -3,6 +3,7 @@
  * changes, a self-pipe when a signal came.  With nothing happening it makes
  * no wakeup at all; only without the proc connector does it rescan /proc on
  * a timer. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -24,12 +26,24 @@
 #include "rules.h"
 #include "score.h"
 
+/* Writes that failed (a negative score without CAP_SYS_RESOURCE): tried
+ * once per process, not at every rescan or exec event, which would fill
+ * the log with the same line every few seconds for ever. */
+#define REFUSED_MAX 64
+
+struct refused {
+	int pid, score;
+	unsigned long long start;
+};
+
 struct watch {
 	const char *path;
 	struct conf conf;
 	int *pf_pid;			/* per rule: the process its pidfile names */
 	unsigned long long *pf_start;
 	int ino, ev, interval;
+	struct refused refused[REFUSED_MAX];
+	unsigned nrefused;		/* entries written, a ring */
 };
 
 static int sigpipe_w = -1;
@@ -66,19 +80,42 @@ static const char *kind_word(const struct rule *r)
 
 /* Set p to score unless it has it already: a daemon that keeps being told
  * the same thing should not fill the log. */
-static void ensure(const struct pinfo *p, int score, const struct rule *r, const char *how)
+static void ensure(struct watch *w, const struct pinfo *p, int score, const struct rule *r,
+		   const char *how)
 {
-	int fd = proc_open(p->pid), sc, adj, ok;
+	int fd, sc, adj, ok, rc;
+	unsigned i;
 
-	if (fd < 0 || p->kthread)
+	if (p->kthread || (fd = proc_open(p->pid)) < 0)
 		return;
 	ok = score_read(fd, &sc, &adj) == 0;
 	close(fd);
 	if (!ok || adj == score)
 		return;
-	if (score_set(p->pid, score, p->start) == EX_OK)
+	for (i = 0; i < REFUSED_MAX && i < w->nrefused; i++)
+		if (w->refused[i].pid == p->pid && w->refused[i].start == p->start
+		    && w->refused[i].score == score)
+			return;
+	/* A short-lived process that exited meanwhile is no news. */
+	rc = score_set_member(p->pid, score, p->start);
+	if (rc == EX_OK)
 		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid, p->comm, score,
 		    r->name, how, kind_word(r));
+	else if (rc == EX_FAIL) {
+		struct refused *f = &w->refused[w->nrefused++ % REFUSED_MAX];
+
+		f->pid = p->pid;
+		f->start = p->start;
+		f->score = score;
+	}
+}
+
+/* A child that runs another program than its parent: its exe differs, or,
+ * for scripts run by the same interpreter, its name.  A fork that did not
+ * exec has both of its parent's. */
+static int execd_other(const struct pinfo *p, const struct pinfo *parent)
+{
+	return strcmp(p->exe, parent->exe) || strcmp(p->comm, parent->comm);
 }
 
 /* A program started or renamed itself: its own rule, else children= of the
@@ -91,14 +128,14 @@ static void handle_pid(struct watch *w, int pid)
 	if (pinfo_read(pid, &p) < 0 || p.kthread)
 		return;
 	if ((r = rules_match(&w->conf, &p, w->pf_pid, w->pf_start))) {
-		ensure(&p, r->score, r, "");
+		ensure(w, &p, r->score, r, "");
 		return;
 	}
 	if (p.ppid <= 1 || pinfo_read(p.ppid, &q) < 0)
 		return;
 	r = rules_match(&w->conf, &q, w->pf_pid, w->pf_start);
-	if (r && r->has_children && strcmp(p.exe, q.exe))
-		ensure(&p, r->children, r, "children= of ");
+	if (r && r->has_children && execd_other(&p, &q))
+		ensure(w, &p, r->children, r, "children= of ");
 }
 
 /* Read every pidfile rule's file again; apply to a process newly named. */
@@ -139,7 +176,7 @@ static void probe_pidfiles(struct watch *w)
 				say("set pid %d (%s) and its tree OOM score %d: rule %s (pidfile)",
 				    pid, p.comm, r->score, r->name);
 		} else
-			ensure(&p, r->score, r, "");
+			ensure(w, &p, r->score, r, "");
 	}
 }
 
@@ -203,6 +240,8 @@ static void install(struct watch *w, struct conf *c)
 	w->pf_start = calloc(c->n + 1, sizeof *w->pf_start);
 	if (!w->pf_pid || !w->pf_start)
 		die(EX_FAIL, "load %s: out of memory", w->path);
+	/* New rules, maybe new scores: try every process again. */
+	w->nrefused = 0;
 	if (w->ino >= 0) {
 		close(w->ino);
 		w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -255,16 +294,58 @@ static void drain_events(struct watch *w)
 	}
 }
 
-static void daemonize(const char *pidfile)
+/* The parent returns only once the daemon has applied every rule and
+ * listens: an init script's start is then done, and its status right after
+ * finds the pidfile.  The parent writes the pidfile, before any chdir, so
+ * that a relative -P means what it says.  Returns, in the daemon, the pipe
+ * end to write one byte to when ready. */
+static int daemonize(const char *pidfile)
 {
-	pid_t pid = fork();
-	int fd;
+	int rp[2], fd;
+	pid_t pid;
 	char buf[32];
+	DIR *d;
+	struct dirent *de;
 
-	if (pid < 0)
+	if (pipe(rp) < 0 || (pid = fork()) < 0)
 		die(EX_FAIL, "fork watch daemon: %s", strerror(errno));
-	if (pid > 0)
+	if (pid > 0) {
+		ssize_t n;
+
+		close(rp[1]);
+		do
+			n = read(rp[0], buf, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			die(EX_FAIL, "start watch daemon: it exited before it was ready "
+			    "(see the system log)");
+		fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		snprintf(buf, sizeof buf, "%ld\n", (long)pid);
+		if (fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) || close(fd) < 0) {
+			int e = errno;
+
+			/* Without its pidfile no init script could stop it. */
+			kill(pid, SIGTERM);
+			die(EX_FAIL, "write pidfile %s: %s", pidfile, strerror(e));
+		}
 		exit(EX_OK);
+	}
+	close(rp[0]);
+	fcntl(rp[1], F_SETFD, FD_CLOEXEC);
+	/* Detach completely: an inherited pipe kept open would make
+	 * $(service oomguard start) or a remote runner wait for ever. */
+	if ((d = opendir("/proc/self/fd"))) {
+		int fds[256], n = 0;
+		long v;
+
+		while ((de = readdir(d)) && n < 256)
+			if (!num_parse(de->d_name, 10, 3, 1L << 30, &v) && v != dirfd(d)
+			    && v != rp[1])
+				fds[n++] = (int)v;
+		closedir(d);
+		while (n > 0)
+			close(fds[--n]);
+	}
 	setsid();
 	if (chdir("/") < 0)
 		die(EX_FAIL, "chdir /: %s", strerror(errno));
@@ -277,10 +358,15 @@ static void daemonize(const char *pidfile)
 			close(fd);
 	}
 	msg_to_syslog();
-	fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	if (fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) || close(fd) < 0)
-		say("write pidfile %s: %s", pidfile, strerror(errno));
+	return rp[1];
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int watch_main(int argc, char **argv)
@@ -289,7 +375,8 @@ int watch_main(int argc, char **argv)
 	struct conf c;
 	struct sigaction sa;
 	const char *pidfile = "/run/oomguard.pid";
-	int fds[2], i, background = 0, use_syslog = 0;
+	int fds[2], i, background = 0, use_syslog = 0, ready = -1;
+	long long next = 0;
 	long v;
 
 	memset(&w, 0, sizeof w);
@@ -314,12 +401,14 @@ int watch_main(int argc, char **argv)
 		} else
 			die(EX_USAGE, "parse watch option %s: unknown, or its value is missing", a);
 	}
-	if (load(&w, &c) < 0)
+	if (load(&w, &c) < 0) {
+		conf_free(&c);
 		return EX_USAGE;
+	}
+	if (background)
+		ready = daemonize(pidfile);
 	if (nonblock_pipe(fds) < 0)
 		die(EX_FAIL, "make signal pipe: %s", strerror(errno));
-	if (background)
-		daemonize(pidfile);
 	else if (use_syslog)
 		msg_to_syslog();
 	sigpipe_w = fds[1];
@@ -340,6 +429,10 @@ int watch_main(int argc, char **argv)
 		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));
 	install(&w, &c);
 	say("watch: %lu rules from %s", (unsigned long)w.conf.n, w.path);
+	if (ready >= 0 && (write(ready, "", 1) != 1 || close(ready) < 0))
+		die(EX_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
+	if (w.ev < 0 || w.ino < 0)
+		next = now_ms() + w.interval * 1000LL;
 
 	for (;;) {
 		struct pollfd p[3];
@@ -355,8 +448,18 @@ int watch_main(int argc, char **argv)
 			p[nfds].fd = w.ino;
 			p[nfds++].events = POLLIN;
 		}
-		if (w.ev < 0 || w.ino < 0)
-			timeout = w.interval * 1000;
+		/* A deadline, not a timeout restarted by each event: in a
+		 * busy pidfile directory the rescan must still come. */
+		if (next) {
+			long long left = next - now_ms();
+
+			if (left <= 0) {
+				full_pass(&w);
+				next = now_ms() + w.interval * 1000LL;
+				left = w.interval * 1000LL;
+			}
+			timeout = (int)left;
+		}
 		if (poll(p, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -367,9 +470,10 @@ int watch_main(int argc, char **argv)
 
 			while (read(fds[0], &sig, 1) == 1) {
 				if (sig == SIGHUP) {
-					if (load(&w, &c) < 0)
+					if (load(&w, &c) < 0) {
+						conf_free(&c);
 						say("reload %s: kept the rules in force", w.path);
-					else {
+					} else {
 						install(&w, &c);
 						say("reload %s: %lu rules", w.path, (unsigned long)w.conf.n);
 					}
@@ -386,14 +490,6 @@ int watch_main(int argc, char **argv)
 				drain_events(&w);
 			else if (p[i].fd == w.ino)
 				drain_inotify(&w);
-		}
-		if (timeout >= 0 && !p[0].revents) {
-			int any = 0;
-
-			for (i = 1; i < nfds; i++)
-				any |= p[i].revents != 0;
-			if (!any)
-				full_pass(&w);
 		}
 	}
 }

@@ -1,0 +1,399 @@
+#!/usr/bin/env bats
+# oomguard watch: real processes, the real proc connector, real inotify.
+# Each test starts the daemon in the background ($DPID, log in
+# $T/watch.log) once it has made its first pass, and kills it at teardown.
+# shellcheck disable=SC2154 # $T, $pid and $PIDS are set by common.bash
+# shellcheck disable=SC2030,SC2031 # $DPID is each test's own
+bats_require_minimum_version 1.5.0
+load common
+
+local_setup() {
+	DPID=
+	SVDIR=
+	RUNSV=
+	# A copy of sleep for exe= rules, which $T makes unique.
+	cp /bin/sleep "$T/hogx"
+	# For comm= rules: names no other test or process on the host has.
+	U=h${T##*.}
+	V=n${T##*.}
+}
+
+local_teardown() {
+	if [ -n "$DPID" ]; then kill -9 "$DPID" 2>/dev/null || true; fi
+	if [ -n "$RUNSV" ]; then
+		sv exit "$SVDIR" >/dev/null 2>&1 || true
+		kill -9 "$RUNSV" 2>/dev/null || true
+		if [ -r "$T/svc.pid" ]; then kill -9 "$(cat "$T/svc.pid")" 2>/dev/null || true; fi
+	fi
+}
+
+# The table, one rule per argument, root-owned and 0644 as the daemon wants.
+conf() {
+	printf '%s\n' "$@" >"$T/og.conf"
+	chmod 644 "$T/og.conf"
+}
+
+# Start the daemon with ARGS and wait until its first pass is done.
+watch_start() {
+	"$OG" watch -c "$T/og.conf" "$@" >"$T/watch.log" 2>&1 3>&- &
+	DPID=$!
+	wait_for grep -q 'rules from' "$T/watch.log"
+}
+
+# A copy of sleep (or PROG) in the background at a known score, set before
+# it execs PROG; $pid is PROG's own: bg SCORE [PROG].
+bg() {
+	# shellcheck disable=SC2016 # expanded by the child sh
+	sh -c 'echo "$1" >/proc/self/oom_score_adj && shift && exec "$@"' sh \
+		"$1" "${2:-sleep}" 1000 3>&- &
+	pid=$!
+	PIDS="$PIDS $pid"
+}
+
+adj_is() { [ "$(adj_of "$1" 2>/dev/null)" = "$2" ]; }
+
+# The pidfile names a new incarnation ($p, not $last), already at 600.
+incarnation() {
+	[ -s "$T/svc.pid" ] || return 1
+	p=$(cat "$T/svc.pid")
+	[ "$p" != "$last" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = hogx ] && adj_is "$p" 600
+}
+
+# The daemon's voluntary context switches and the host's forks since boot,
+# read with builtins only, so that reading them starts no process.
+ctxt() {
+	local k v
+	while read -r k v; do
+		if [ "$k" = voluntary_ctxt_switches: ]; then CTXT=$v; fi
+	done <"/proc/$DPID/status"
+}
+forks() {
+	local k v
+	while read -r k v; do
+		if [ "$k" = processes ]; then FORKS=$v; fi
+	done </proc/stat
+}
+
+@test "processes already running are fixed at start" {
+	conf "hog 700 exe=$T/hogx"
+	bg 0 "$T/hogx"
+	h=$pid
+	watch_start
+	assert_equal "$(adj_of "$h")" 700
+	run grep -c "set pid $h (hogx) OOM score 700: rule hog (exe)" "$T/watch.log"
+	assert_output 1
+}
+
+@test "a service restarted 50 times under runsv: every incarnation gets its score" {
+	SVDIR=$T/sv/svc
+	mkdir -p "$SVDIR"
+	cat >"$SVDIR/run" <<-EOF
+		#!/bin/sh
+		echo \$\$ >$T/svc.pid
+		exec $T/hogx 1000
+	EOF
+	chmod 755 "$SVDIR/run"
+	conf "svc 600 pidfile=$T/svc.pid"
+	watch_start
+	runsv "$SVDIR" >/dev/null 2>&1 3>&- &
+	RUNSV=$!
+	last=
+	for round in $(seq 50); do
+		# A new PID in the pidfile, its process alive and at 600.
+		p=
+		wait_for incarnation ||
+			fail "round $round: pidfile ${p:-empty}, adj $(adj_of "$p" 2>&1)"
+		last=$p
+		kill -9 "$p"
+	done
+	run grep -c 'OOM score 600: rule svc (pidfile)' "$T/watch.log"
+	assert [ "$output" -ge 50 ]
+}
+
+@test "a program started 100 times matching exe=: every one raised" {
+	conf "hog 700 exe=$T/hogx"
+	watch_start
+	for i in $(seq 100); do
+		"$T/hogx" 1000 3>&- &
+		p=$!
+		wait_for adj_is "$p" 700 || fail "run $i: pid $p at $(adj_of "$p")"
+		kill "$p"
+		wait "$p" 2>/dev/null || true
+	done
+	run grep -c 'OOM score 700: rule hog (exe)' "$T/watch.log"
+	assert_output 100
+}
+
+@test "children= on a real spawner: exec'd children get it, a plain fork keeps the spawner's" {
+	mkfifo "$T/go"
+	cat >"$T/$U" <<-EOF
+		#!/bin/sh
+		# Fork only once told: by then the spawner has its own score.
+		read -r _ <$T/go
+		$T/hogx 1000 &
+		echo \$! >$T/kid
+		# A fork that does not exec, whose own children do.
+		( while :; do sleep 1000; done ) &
+		echo \$! >$T/fork
+		wait
+	EOF
+	chmod 755 "$T/$U"
+	conf "spawner 300 comm=$U children=700"
+	watch_start
+	start "$T/$U"
+	s=$pid
+	wait_for adj_is "$s" 300
+	echo go >"$T/go"
+	wait_for test -s "$T/kid"
+	wait_for test -s "$T/fork"
+	wait_for has_descendants "$s" 3
+	own_descendants "$s"
+	kid=$(cat "$T/kid")
+	fork=$(cat "$T/fork")
+	wait_for adj_is "$kid" 700
+	for p in $(descendants "$fork"); do wait_for adj_is "$p" 700; done
+	assert_equal "$(adj_of "$fork")" 300
+	assert_equal "$(adj_of "$s")" 300
+	grep -q "set pid $kid (hogx) OOM score 700: rule spawner (children= of comm)" "$T/watch.log"
+	run grep "set pid $fork " "$T/watch.log"
+	assert_failure
+}
+
+@test "SIGHUP with a good table applies the new rule to running processes" {
+	conf "hog 700 exe=$T/hogx"
+	cp /bin/sleep "$T/napx"
+	bg 0 "$T/napx"
+	n=$pid
+	watch_start
+	assert_equal "$(adj_of "$n")" 0
+	conf "hog 700 exe=$T/hogx" "nap 450 exe=$T/napx"
+	kill -HUP "$DPID"
+	wait_for grep -q "reload $T/og.conf: 2 rules" "$T/watch.log"
+	assert_equal "$(adj_of "$n")" 450
+	grep -q "set pid $n (napx) OOM score 450: rule nap (exe)" "$T/watch.log"
+}
+
+@test "SIGHUP with a bad table keeps the rules in force" {
+	conf "hog 700 exe=$T/hogx"
+	watch_start
+	conf "hog 700 exe=$T/hogx" "broken 2000"
+	kill -HUP "$DPID"
+	wait_for grep -q "reload $T/og.conf: kept the rules in force" "$T/watch.log"
+	grep -q "parse $T/og.conf:2: '2000': not a score" "$T/watch.log"
+	bg 0 "$T/hogx"
+	wait_for adj_is "$pid" 700
+	# Still alive and still listening.
+	kill -0 "$DPID"
+}
+
+@test "without the proc connector it rescans, says so, and still raises new processes" {
+	conf "hog 700 exe=$T/hogx"
+	OOMGUARD_NO_PROC_EVENTS=1 watch_start -i 1
+	grep -q 'rescanning /proc every 1 s instead' "$T/watch.log"
+	bg 0 "$T/hogx"
+	# Within a few seconds: wait_for gives up after 10.
+	wait_for adj_is "$pid" 700
+}
+
+@test "idle, the daemon does not wake up (10 s of quiet)" {
+	conf "hog 700 exe=$T/hogx" "svc 600 pidfile=$T/run/svc.pid"
+	watch_start
+	mkfifo "$T/quiet"
+	exec {fd}<>"$T/quiet"
+	# The window starts and ends no process of ours: read -t on a FIFO
+	# nobody writes to is the wait.  The proc connector is system-wide,
+	# though: an exec anywhere wakes the daemon, rightly.  So a window
+	# counts only if the host forked nothing meanwhile; on a shared,
+	# busy host, with no such window, every wakeup must at least be
+	# matched by a fork elsewhere (the kernel drops fork and exit events
+	# for us, so each exec elsewhere is one wakeup at most).
+	for try in 1 2; do
+		forks
+		f0=$FORKS
+		ctxt
+		a=$CTXT
+		read -r -t 10 -u "$fd" _ || true
+		ctxt
+		b=$CTXT
+		forks
+		f1=$FORKS
+		if [ "$f1" -eq "$f0" ]; then
+			exec {fd}>&-
+			assert_equal "$((b - a))" 0
+			return
+		fi
+		echo "# window $try: $((b - a)) wakeups, the host forked $((f1 - f0)) times" >&3
+	done
+	exec {fd}>&-
+	assert [ "$((b - a))" -le "$((f1 - f0))" ]
+}
+
+@test "a rule that matches nothing touches nothing" {
+	conf "none 600 comm=no-such-prog" "nopid 600 pidfile=$T/none.pid"
+	bg 0
+	s=$pid
+	bg 5 "$T/hogx"
+	h=$pid
+	watch_start
+	# A reload is one more full pass, done once its line is logged.
+	kill -HUP "$DPID"
+	wait_for grep -q 'reload' "$T/watch.log"
+	assert_equal "$(adj_of "$s")" 0
+	assert_equal "$(adj_of "$h")" 5
+	run grep 'set pid' "$T/watch.log"
+	assert_failure
+}
+
+@test "kernel threads are never touched, even by a rule naming one" {
+	[ "$(cat /proc/2/comm)" = kthreadd ]
+	before=$(adj_of 2)
+	conf "kt 500 comm=kthreadd" "kw 500 comm=ksoftirqd/0"
+	watch_start
+	kill -HUP "$DPID"
+	wait_for grep -q 'reload' "$T/watch.log"
+	assert_equal "$(adj_of 2)" "$before"
+	run grep 'set pid' "$T/watch.log"
+	assert_failure
+}
+
+@test "it never writes to a process no rule matches" {
+	conf "hog 700 exe=$T/hogx"
+	cp /bin/sleep "$T/other"
+	watch_start
+	bg 5 "$T/other"
+	o=$pid
+	bg 5 "$T/hogx"
+	h=$pid
+	# The later start was handled, so the earlier one was too.
+	wait_for adj_is "$h" 700
+	assert_equal "$(adj_of "$o")" 5
+	run grep -c 'set pid' "$T/watch.log"
+	assert_output 1
+	grep -q "set pid $h " "$T/watch.log"
+}
+
+@test "precedence: exe= wins over comm=; of two comm= rules the later one" {
+	cp /bin/sleep "$T/$U"
+	cp /bin/sleep "$T/$V"
+	conf "byexe 600 exe=$T/$U" "bycomm 300 comm=$U" \
+		"first 200 comm=$V" "second 400 comm=$V"
+	bg 0 "$T/$U"
+	h1=$pid
+	watch_start
+	bg 0 "$T/$U"
+	h2=$pid
+	bg 0 "$T/$V"
+	n=$pid
+	wait_for adj_is "$h2" 600
+	wait_for adj_is "$n" 400
+	assert_equal "$(adj_of "$h1")" 600
+	run grep -E "set pid ($h1|$h2|$n) .*rule (bycomm|first)" "$T/watch.log"
+	assert_failure
+}
+
+@test "a later line for the same name replaces the earlier one" {
+	cp /bin/sleep "$T/napx"
+	conf "nap 600 exe=$T/hogx" "nap 300 exe=$T/napx"
+	watch_start
+	bg 0 "$T/hogx"
+	h=$pid
+	bg 0 "$T/napx"
+	n=$pid
+	wait_for adj_is "$n" 300
+	assert_equal "$(adj_of "$h")" 0
+}
+
+@test "user= narrows a rule: nobody's process is raised, root's is not" {
+	chmod 755 "$T"
+	conf "nob 600 exe=$T/hogx user=nobody"
+	watch_start
+	bg 0 "$T/hogx"
+	r=$pid
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/hogx" 1000 3>&- &
+	n=$!
+	PIDS="$PIDS $n"
+	wait_for adj_is "$n" 600
+	assert_equal "$(adj_of "$r")" 0
+	wait_for owned_by "/proc/$n" 65534
+}
+
+@test "a pidfile rule with tree=yes sets the whole tree" {
+	conf "svc 600 pidfile=$T/run/svc.pid tree=yes"
+	watch_start
+	start sh -c "$T/hogx 1000 & $T/hogx 1000 & wait"
+	d=$pid
+	wait_for has_descendants "$d" 2
+	own_descendants "$d"
+	# The directory does not exist yet: the watch follows it down.
+	mkdir "$T/run"
+	echo "$d" >"$T/run/svc.tmp"
+	mv "$T/run/svc.tmp" "$T/run/svc.pid"
+	wait_for adj_is "$d" 600
+	for p in $(descendants "$d"); do wait_for adj_is "$p" 600; done
+	grep -q "set pid $d (sh) and its tree OOM score 600: rule svc (pidfile)" "$T/watch.log"
+}
+
+@test "-b detaches, writes the pidfile before returning, and closes what it inherited" {
+	conf "hog 700 exe=$T/hogx"
+	bg 0 "$T/hogx"
+	h=$pid
+	run "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid" 7>"$T/seven"
+	DPID=$(cat "$T/og.pid")
+	assert_success
+	assert_output ''
+	# Ready when it returns: the first pass is done.
+	assert_equal "$(adj_of "$h")" 700
+	assert_equal "$(cat "/proc/$DPID/comm")" oomguard
+	# Its own session, no descriptor of ours.
+	assert_equal "$(ps -o sid= -p "$DPID" | tr -d ' ')" "$DPID"
+	run ls -l "/proc/$DPID/fd/"
+	refute_output --partial "$T/seven"
+	# Detached, it still does its job.
+	bg 0 "$T/hogx"
+	wait_for adj_is "$pid" 700
+}
+
+@test "-b with a relative -P writes it where the caller stands" {
+	conf "hog 700 exe=$T/hogx"
+	cd "$T"
+	run "$OG" watch -c "$T/og.conf" -b -P og.pid
+	assert_success
+	DPID=$(cat "$T/og.pid")
+	kill -0 "$DPID"
+}
+
+@test "SIGTERM and SIGINT stop it with status 0" {
+	conf "hog 700 exe=$T/hogx"
+	for sig in TERM INT; do
+		watch_start
+		kill -"$sig" "$DPID"
+		st=0
+		wait "$DPID" || st=$?
+		assert_equal "$st" 0
+		grep -q 'watch: stopped by signal' "$T/watch.log"
+		DPID=
+	done
+}
+
+@test "a bad -i value exits 2" {
+	conf "hog 700 exe=$T/hogx"
+	for v in 0 abc 86401 -1; do
+		run -2 "$OG" watch -c "$T/og.conf" -i "$v"
+		assert_output "oomguard: parse interval $v: not a whole number of seconds from 1 to 86400"
+	done
+	run -2 "$OG" watch -c "$T/og.conf" -x
+	assert_output --partial 'parse watch option -x'
+}
+
+@test "a bad table at start exits 2 with the file, line and word" {
+	conf "hog 700 exe=$T/hogx" "bad 700 tree=maybe"
+	run -2 "$OG" watch -c "$T/og.conf"
+	assert_output "oomguard: parse $T/og.conf:2: 'tree=maybe': not yes or no"
+	run -2 "$OG" watch -c "$T/missing.conf"
+	assert_output --partial "read $T/missing.conf: No such file"
+	conf "hog 700 exe=$T/hogx"
+	chmod 664 "$T/og.conf"
+	chgrp nogroup "$T/og.conf"
+	run -2 "$OG" watch -c "$T/og.conf"
+	assert_output --partial 'refused: writable by a user other than root'
+}
