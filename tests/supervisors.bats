@@ -261,10 +261,13 @@ init_child_up() {
 		printf '::respawn:%s\n' "$cmd" >/etc/inittab
 		exec busybox init
 	EOF
-	start unshare --pid --fork --mount --mount-proc sh "$T/init.sh"
+	# Not started with `start`: teardown must stop unshare and its whole
+	# tree together, or the namespace's init would outlive it.  Killing a
+	# namespace's init with SIGKILL kills everything in it.
+	unshare --pid --fork --mount --mount-proc sh "$T/init.sh" >"$T/out.bg" 2>&1 3>&- &
+	pid=$!
+	SUPS+=("busybox $T $pid")
 	wait_for has_child "$pid" || fail "unshare did not start init: $(cat "$T/out.bg")"
-	# Killing a namespace's init with SIGKILL kills everything in it.
-	SUPS+=("busybox $T $init")
 	wait_long init_child_up "$init" || fail "no daemon under init: $(cat "$T/out.bg")"
 	assert_equal "$(adj_of "$dpid")" 700
 	for i in 1 2 3; do
