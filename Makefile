@@ -61,13 +61,17 @@ install: all
 	cp bin/oomguard $(DESTDIR)$(SBINDIR)/oomguard
 	chmod 755 $(DESTDIR)$(SBINDIR)/oomguard
 	ln -sf oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect
+	cp upstart/oomguard-upstart $(DESTDIR)$(SBINDIR)/oomguard-upstart
+	chmod 755 $(DESTDIR)$(SBINDIR)/oomguard-upstart
 	cp hooks/oomguard.sh $(DESTDIR)$(DATADIR)/oomguard.sh
 	sed 's|/usr/share/oomguard/|$(DATADIR)/|' hooks/init-functions.d/50-oomguard \
 	    >$(DESTDIR)$(LSBDIR)/50-oomguard
 	chmod 644 $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard
 	cp man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
+	cp man/oomguard-upstart.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8
 	cp man/oomguard.conf.5 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
-	chmod 644 $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
+	chmod 644 $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8 \
+	      $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
 	# Never overwrite the administrator's table.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/oomguard.conf ] || \
 	    { cp oomguard.conf $(DESTDIR)$(SYSCONFDIR)/oomguard.conf && \
@@ -76,6 +80,7 @@ install: all
 # Leaves /etc/oomguard.conf and oomguard.d: they are the administrator's.
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect \
+	      $(DESTDIR)$(SBINDIR)/oomguard-upstart $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8 \
 	      $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard \
 	      $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
