@@ -13,6 +13,7 @@ load common
 
 DAEMONS="memcached redis-server nginx"
 KEEP_SHARE=
+KEEP_MCPID=
 INSTALLED_BIN=
 NEWCOMER_WAITER="/usr/local/sbin/oomguard -n 300 -f /run/memcached.pid"
 
@@ -41,6 +42,8 @@ local_setup() {
 	cp "$OG" "$T/bin/oomguard"
 	export OOMGUARD_BIN=$T/bin/oomguard
 	[ -d /usr/share/oomguard ] && KEEP_SHARE=1 || KEEP_SHARE=
+	# memcached's own -P pidfile (/etc/memcached.conf) outlives it.
+	[ -e /run/memcached/memcached.pid ] && KEEP_MCPID=1 || KEEP_MCPID=
 	INSTALLED_BIN=
 }
 
@@ -50,6 +53,7 @@ local_teardown() {
 		if [ -e "$T/backup/$d" ]; then cp -p "$T/backup/$d" "/etc/default/$d"; fi
 	done
 	rm -f /usr/share/oomguard/oomguard.sh /lib/lsb/init-functions.d/50-oomguard /etc/oomguard.conf
+	[ -n "$KEEP_MCPID" ] || rm -f /run/memcached/memcached.pid
 	[ -n "$KEEP_SHARE" ] || rmdir /usr/share/oomguard 2>/dev/null || true
 	# Waiters of ours still there (a failed test): by the path only we use.
 	for p in $(pgrep -f "^$T/bin/oomguard") $(pgrep -f "^$NEWCOMER_WAITER"); do
@@ -64,16 +68,19 @@ install_hook() {
 }
 
 # The documented include line, as hooks/oomguard.sh gives it.
+# shellcheck disable=SC2120 # no arguments
 include_line() { sed -n 's/^#   \(\[ ! -r .*\)$/\1/p' "$TOP/hooks/oomguard.sh"; }
 
-# The lines a user appends to /etc/default/NAME.
+# Append the shipped example sysvinit/default/NAME to /etc/default/NAME, as
+# a user does, with the score changed to SCORE.  Its include line must be
+# the documented one.
 add_default_lines() {
+	local ex=$TOP/sysvinit/default/$1
+	grep -qxF "$(include_line)" "$ex" || fail "$ex: not the documented include line"
+	[ "$(grep -v '^#' "$ex" | tail -n 1)" = "$(include_line)" ] || fail "$ex: the include line is not last"
 	{
-		printf '\n# oomguard: keep %s alive when memory runs out\n' "$1"
-		printf 'OOM_SCORE_ADJ=%s\n' "$2"
-		printf 'OOM_PIDFILE=%s\n' "$(pidfile_of "$1")"
-		printf 'OOM_WAIT=30\n'
-		include_line
+		echo
+		sed "s/^OOM_SCORE_ADJ=.*/OOM_SCORE_ADJ=$2/" "$ex"
 	} >>"/etc/default/$1"
 }
 
