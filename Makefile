@@ -19,7 +19,7 @@ STATIC_CFLAGS = -Os -static -s -ffunction-sections -fdata-sections -Wl,--gc-sect
                 -Wl,-z,noseparate-code -Wl,--build-id=none
 
 SRCS = src/main.c src/msg.c src/num.c src/proc.c src/score.c src/apply.c \
-       src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c src/watch.c src/check.c
+       src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c src/watch.c src/check.c src/detach.c
 HDRS = $(wildcard src/*.h)
 
 all: bin/oomguard bin/oom-kill-protect

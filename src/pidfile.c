@@ -1,12 +1,10 @@
 /* oomguard -n SCORE -f PIDFILE: wait until a daemon's pidfile names a live
  * process that deserves trust, then set its score.  The waiting itself is
  * notify.c's; this file decides what a pidfile is worth. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "detach.h"
 #include "msg.h"
 #include "notify.h"
 #include "num.h"
@@ -498,45 +497,11 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 	}
 }
 
-/* Close every descriptor above 2: a waiter that kept the caller's pipe open
- * would make $(service x start) hang until it gives up.  The kernel's list
- * (the real /proc, whatever OOMGUARD_PROC says) spares a million close()
- * calls under a high RLIMIT_NOFILE; without /proc, close them all. */
-static void close_inherited(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	long max, fd;
-
-	if (d) {
-		int keep = dirfd(d), n = 0, fds[256];
-
-		/* Collect first: closing while reading the directory is undefined. */
-		while ((de = readdir(d)) && n < 256) {
-			long v;
-
-			if (!num_parse(de->d_name, 10, 3, 1L << 30, &v) && v != keep)
-				fds[n++] = (int)v;
-		}
-		closedir(d);
-		while (n > 0)
-			close(fds[--n]);
-		if (!de)
-			return;
-	}
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 1L << 20)
-		max = 1L << 20;
-	for (fd = 3; fd < max; fd++)
-		close((int)fd);
-}
 
 /* Returns in the parent (1) and in the detached child (0). */
 static int detach(void)
 {
-	sigset_t none;
 	pid_t pid;
-	int fd;
 
 	fflush(NULL);
 	pid = fork();
@@ -551,24 +516,7 @@ static int detach(void)
 		_exit(EX_FAIL);
 	if (pid > 0)
 		_exit(EX_OK);
-	close_inherited();
-	fd = open("/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	} else {
-		close(0);
-		close(1);
-		close(2);
-	}
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	msg_to_syslog();
-	if (chdir("/") < 0)
-		say("detach pidfile waiter: chdir /: %s", strerror(errno));
+	detach_finish(-1);
 	return 0;
 }
 

@@ -3,7 +3,6 @@
  * changes, a self-pipe when a signal came.  With nothing happening it makes
  * no wakeup at all; only without the proc connector does it rescan /proc on
  * a timer. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "detach.h"
 #include "msg.h"
 #include "num.h"
 #include "oomguard.h"
@@ -304,8 +304,6 @@ static int daemonize(const char *pidfile)
 	int rp[2], fd;
 	pid_t pid;
 	char buf[32];
-	DIR *d;
-	struct dirent *de;
 
 	if (pipe(rp) < 0 || (pid = fork()) < 0)
 		die(EX_FAIL, "fork watch daemon: %s", strerror(errno));
@@ -332,32 +330,8 @@ static int daemonize(const char *pidfile)
 	}
 	close(rp[0]);
 	fcntl(rp[1], F_SETFD, FD_CLOEXEC);
-	/* Detach completely: an inherited pipe kept open would make
-	 * $(service oomguard start) or a remote runner wait for ever. */
-	if ((d = opendir("/proc/self/fd"))) {
-		int fds[256], n = 0;
-		long v;
-
-		while ((de = readdir(d)) && n < 256)
-			if (!num_parse(de->d_name, 10, 3, 1L << 30, &v) && v != dirfd(d)
-			    && v != rp[1])
-				fds[n++] = (int)v;
-		closedir(d);
-		while (n > 0)
-			close(fds[--n]);
-	}
 	setsid();
-	if (chdir("/") < 0)
-		die(EX_FAIL, "chdir /: %s", strerror(errno));
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	msg_to_syslog();
+	detach_finish(rp[1]);
 	return rp[1];
 }
 
