@@ -28,6 +28,10 @@ spawn() {
 }
 
 adj_of() { cat "/proc/$1/oom_score_adj"; }
+# For wait_for, which must read the value again at every try:
+# wait_for adj_is PID N, never wait_for test "$(adj_of PID)" = N.
+adj_is() { [ "$(adj_of "$1" 2>/dev/null)" = "$2" ]; }
+comm_is() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
 
 # A fake procfs root for what this kernel cannot show: fake_proc PID [legacy]
 # makes $T/proc/PID with oom_score_adj (or, for legacy, oom_adj only).

@@ -65,8 +65,6 @@ new_daemon() {
 	dpid=$(cat "$PIDF")
 }
 
-adj_is() { [ "$(adj_of "$1" 2>/dev/null)" = "$2" ]; }
-
 # Start the hogs and let the OOM killer act; sets alive (yes/no) and kills.
 oom_episode() {
 	local k0 score

@@ -481,7 +481,7 @@ find_waiter() {
 		assert_output --regexp '^(anon_inode:inotify|socket:\[[0-9]+\])$'
 	done
 	echo "$d" >"$T/d.pid"
-	wait_for test "$(adj_of "$d")" = 339
+	wait_for adj_is "$d" 339
 	wait_for gone "$w"
 }
 

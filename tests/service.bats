@@ -52,7 +52,6 @@ bg() {
 	PIDS="$PIDS $pid"
 }
 
-adj_is() { [ "$(adj_of "$1" 2>/dev/null)" = "$2" ]; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
 started_twice() { [ "$(grep -c 'rules from' "$T/runsv.log")" -eq 2 ]; }
 is_down() { sv status "$T/sv/oomguard" | grep -q '^down:'; }
@@ -60,7 +59,7 @@ is_down() { sv status "$T/sv/oomguard" | grep -q '^down:'; }
 @test "sysvinit: start, status, reload, stop, status" {
 	bg 0 "$T/hogx"
 	h=$pid
-	wait_for test "$(cat "/proc/$h/comm")" = hogx
+	wait_for comm_is "$h" hogx
 	run -0 initd start
 	assert_output 'Starting oomguard: oomguard.'
 	# start returns once the rules are applied and the pidfile written.

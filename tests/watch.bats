@@ -50,8 +50,6 @@ bg() {
 	PIDS="$PIDS $pid"
 }
 
-adj_is() { [ "$(adj_of "$1" 2>/dev/null)" = "$2" ]; }
-
 # The pidfile names a new incarnation ($p, not $last), already at 600.
 incarnation() {
 	[ -s "$T/svc.pid" ] || return 1
