@@ -38,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--) shift; exec "$@" ;;
 	-n | -p | -f | -w | -c) shift 2 ;;
 	-*) shift ;;
-	*) [ "$1" = apply ] && exit 0; exec "$@" ;;
+	apply | watch) exit 0 ;;
+	*) exec "$@" ;;
 	esac
 done
 exit 0
@@ -310,4 +311,43 @@ s6_restart() { s6-svc -r "$T/sv/vitald"; }
 	command -v s6-supervise >/dev/null || skip "s6 is not installed"
 	write_service
 	rounds s6_up s6_restart
+}
+
+# oomguard watch runs outside the cgroup: the OOM killer must not pick it.
+# Its log is $T/out.bg; without the kit (the stub) there is no log to wait for.
+start_watch() {
+	start "$OG" watch -c "$T/og.conf"
+	[ -n "${OOMGUARD_E2E_NOKIT:-}" ] && return 0
+	wait_for grep -q 'rules from' "$T/out.bg" || fail "watch did not start: $(cat "$T/out.bg")"
+}
+
+watch_restart() {
+	stop_child
+	start_daemon
+}
+
+@test "watch: a pidfile rule; every restarted daemon gets the protection within the round" {
+	printf 'vitald %s pidfile=%s\n' "$CG_PROTECT" "$PIDF" >"$T/og.conf"
+	start_watch
+	rounds start_daemon watch_restart
+}
+
+@test "watch: an exe= rule raises each hog as it starts; the daemon keeps the baseline and survives" {
+	cp "$HOGBIN" "$T/bin/hogger"
+	CG_HOG=$T/bin/hogger # read by cg_hogs in oomcg.bash
+	export CG_HOG
+	printf 'hogs 1000 exe=%s\n' "$T/bin/hogger" >"$T/og.conf"
+	start_watch
+	start_daemon
+	new_daemon
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		oom_episode
+		[ "$alive" = yes ] || fail "round $round: the daemon (pid $dpid, score $score) was killed"
+		adj_is "$dpid" "$CG_BASE" || fail "round $round: the daemon's score changed to $(adj_of "$dpid")"
+		[ "$CG_KILLED" -ge 1 ] || fail "round $round: no hog was killed: no OOM happened"
+		[ "$kills" = "$CG_KILLED" ] || fail "round $round: $kills OOM kills but $CG_KILLED hogs died"
+		r=$((r + 1))
+	done
+	grep -q "set pid .* (hogger) OOM score 1000: rule hogs (exe)" "$T/out.bg"
 }
