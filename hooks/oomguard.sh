@@ -56,8 +56,11 @@ oomguard_main() {
 		oomguard_say "oomguard: find oomguard: not installed; starting ${OOMGUARD_SERVICE:-the service} without OOM protection"
 		return 0
 	fi
-	# From init-functions.d: the rule, if any, comes from /etc/oomguard.conf.
-	if [ -n "${OOMGUARD_SERVICE:-}" ] && [ -z "${OOM_SCORE_ADJ:-}" ]; then
+	# From init-functions.d: the rule, if any, comes from /etc/oomguard.conf,
+	# only.  An OOM_SCORE_ADJ set by /etc/default/NAME (sourced before
+	# init-functions by most scripts) is that file's own include's business:
+	# acting on it here too would apply it twice and start two waiters.
+	if [ -n "${OOMGUARD_SERVICE:-}" ]; then
 		oomguard_run apply "$OOMGUARD_SERVICE" "$$"
 		return 0
 	fi

@@ -365,6 +365,32 @@ EOF
 	assert_equal "$(cat "$T/adj")" 2
 }
 
+@test "init-functions.d: /etc/init.d/fakesvc.sh is the service fakesvc" {
+	lsb_setup
+	cp "$T/init.d/fakesvc" "$T/init.d/fakesvc.sh"
+	run with_adj 2 "$T/init.d/fakesvc.sh" start 3>&-
+	assert_output "Starting fakesvc"
+	assert_equal "$(cat "$T/adj")" 9
+}
+
+@test "init-functions.d: OOM_SCORE_ADJ from /etc/default is not applied a second time; the table rules" {
+	lsb_setup
+	# As memcached's script does: the default file (with its own include) first.
+	printf "OOM_SCORE_ADJ=7\n. '%s'\n" "$TOP/hooks/oomguard.sh" >"$T/default-fakesvc"
+	sed -i "s|^set -eu\$|set -eu\\n. '$T/default-fakesvc'|" "$T/init.d/fakesvc"
+	# A log of every call of the binary: one -p for the default file, one
+	# apply for 50-oomguard, nothing else.
+	printf '#!/bin/sh\necho "$*" >>%s\nexec %s "$@"\n' "'$T/calls'" "'$T/bin/og-conf'" >"$T/bin/og-log"
+	chmod 755 "$T/bin/og-log"
+	OOMGUARD_BIN=$T/bin/og-log run with_adj 2 "$T/init.d/fakesvc" start 3>&-
+	assert_output "Starting fakesvc"
+	run cat "$T/calls"
+	assert_line --index 0 --regexp '^-n 7 -p [0-9]+$'
+	assert_line --index 1 --regexp '^apply fakesvc [0-9]+$'
+	assert_equal "${#lines[@]}" 2
+	assert_equal "$(cat "$T/adj")" 9
+}
+
 @test "init-functions.d: an init-d-script(5) script is named by \$__init_d_script_name" {
 	lsb_setup
 	# As /lib/init/init-d-script does: run as "sh init-d-script /etc/init.d/NAME ACTION".
