@@ -1,4 +1,5 @@
-# oomguard: plain make.  Targets: all static test install uninstall clean.
+# oomguard: plain make.  Targets: all static test install uninstall clean,
+# fuzz fuzz-replay (libFuzzer, clang).  make test SANITIZE=1: ASan + UBSan.
 VERSION = 0.1.0
 PREFIX  = /usr/local
 SBINDIR = $(PREFIX)/sbin
@@ -10,7 +11,7 @@ DESTDIR =
 
 CC      = cc
 CFLAGS  = -O2 -g
-WARN    = -std=c99 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+WARN    = -std=c99 -pedantic -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION='"$(VERSION)"' $(CPPFLAGS)
 MUSLCC  = musl-gcc
 # Small: drop unused functions and the unwind tables nothing here uses.
@@ -18,15 +19,28 @@ STATIC_CFLAGS = -Os -static -s -ffunction-sections -fdata-sections -Wl,--gc-sect
                 -fno-asynchronous-unwind-tables -fno-unwind-tables \
                 -Wl,-z,noseparate-code -Wl,--build-id=none
 
+# SANITIZE=1: bin/oomguard and bin/unit with ASan + UBSan, for make test.
+# The static binary stays plain: musl has no sanitizer runtime.
+SANITIZE =
+SANFLAGS_1 = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SANFLAGS = $(SANFLAGS_$(SANITIZE))
+SANSRCS_1 = tests/helpers/sanopts.c
+SANSRCS = $(SANSRCS_$(SANITIZE))
+
 SRCS = src/main.c src/msg.c src/num.c src/proc.c src/score.c src/apply.c \
        src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c src/watch.c src/check.c src/detach.c
 HDRS = $(wildcard src/*.h)
 
 all: bin/oomguard bin/oom-kill-protect
 
-bin/oomguard: $(SRCS) $(HDRS)
+bin/oomguard: $(SRCS) $(HDRS) $(SANSRCS) bin/.sanitize
 	@mkdir -p bin
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(LDFLAGS) -o $@ $(SRCS)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRCS) $(SANSRCS)
+
+# Changes when SANITIZE does, so that the binaries are rebuilt both ways.
+bin/.sanitize: FORCE
+	@mkdir -p bin
+	@echo '$(SANFLAGS)' | cmp -s - $@ || echo '$(SANFLAGS)' >$@
 
 bin/oom-kill-protect:
 	@mkdir -p bin
@@ -39,9 +53,9 @@ bin/oomguard-static: $(SRCS) $(HDRS)
 	@mkdir -p bin
 	$(MUSLCC) $(WARN) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -o $@ $(SRCS)
 
-bin/unit: tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(HDRS)
+bin/unit: tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(HDRS) $(SANSRCS) bin/.sanitize
 	@mkdir -p bin
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -Isrc -o $@ tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(SANSRCS)
 
 # A memory hog for the end-to-end OOM tests and the demo.
 bin/hog: tests/helpers/hog.c
@@ -50,6 +64,31 @@ bin/hog: tests/helpers/hog.c
 
 test: all static bin/unit bin/hog
 	sh tests/run
+
+# libFuzzer: each target runs FUZZ_SECONDS on a scratch corpus under bin/
+# grown from its seeds in fuzz/corpus/NAME; fuzz-replay runs only the seeds.
+FUZZCC = clang
+FUZZ_SECONDS = 30
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_TARGETS = score pidline conf
+
+bin/fuzz-score bin/fuzz-pidline: bin/fuzz-%: fuzz/%.c src/num.c $(HDRS)
+	@mkdir -p bin
+	$(FUZZCC) $(WARN) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -Isrc -o $@ fuzz/$*.c src/num.c
+
+bin/fuzz-conf: fuzz/conf.c src/conf.c src/num.c src/msg.c $(HDRS)
+	@mkdir -p bin
+	$(FUZZCC) $(WARN) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -Isrc -o $@ fuzz/conf.c src/conf.c src/num.c src/msg.c
+
+fuzz: fuzz-replay
+	for t in $(FUZZ_TARGETS); do \
+	    mkdir -p bin/fuzz-corpus/$$t && \
+	    bin/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=bin/fuzz-$$t- \
+	        bin/fuzz-corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-replay: $(FUZZ_TARGETS:%=bin/fuzz-%)
+	for t in $(FUZZ_TARGETS); do bin/fuzz-$$t -runs=0 fuzz/corpus/$$t || exit 1; done
 
 # The user's story under a real OOM kill, in a memory cgroup (root).
 demo: all bin/hog
@@ -88,4 +127,4 @@ uninstall:
 clean:
 	rm -rf bin
 
-.PHONY: all static test demo install uninstall clean
+.PHONY: all static test demo install uninstall clean fuzz fuzz-replay FORCE
