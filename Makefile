@@ -37,10 +37,10 @@ bin/oomguard: $(SRCS) $(HDRS) $(SANSRCS) bin/.sanitize
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRCS) $(SANSRCS)
 
-# Changes when SANITIZE does, so that the binaries are rebuilt both ways.
+# Changes with CC or SANITIZE, so that the binaries are rebuilt each way.
 bin/.sanitize: FORCE
 	@mkdir -p bin
-	@echo '$(SANFLAGS)' | cmp -s - $@ || echo '$(SANFLAGS)' >$@
+	@echo '$(CC) $(SANFLAGS)' | cmp -s - $@ || echo '$(CC) $(SANFLAGS)' >$@
 
 bin/oom-kill-protect:
 	@mkdir -p bin
