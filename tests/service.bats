@@ -128,6 +128,31 @@ is_down() { sv status "$T/sv/oomguard" | grep -q '^down:'; }
 	run -0 initd stop
 }
 
+@test "sysvinit: OOMGUARD_ENABLE=no starts nothing and says where to enable it" {
+	bg 0 "$T/hogx"
+	h=$pid
+	echo 'OOMGUARD_ENABLE=no' >>"$T/default/oomguard"
+	run -0 initd start
+	assert_output "oomguard: not starting: OOMGUARD_ENABLE=no in /etc/default/oomguard (set it to yes once $T/og.conf has your rules)"
+	assert [ ! -e "$T/og.pid" ]
+	assert_equal "$(adj_of "$h")" 0
+	run -3 initd status
+	run -0 initd restart
+	assert_line --index 1 --partial 'not starting'
+	sed -i 's/^OOMGUARD_ENABLE=no/OOMGUARD_ENABLE=YES/' "$T/default/oomguard"
+	run -0 initd start
+	assert_output 'Starting oomguard: oomguard.'
+	assert_equal "$(adj_of "$h")" 700
+	run -0 initd stop
+}
+
+@test "sysvinit: a bad OOMGUARD_ENABLE is LSB 6 (not configured), with the value and the file" {
+	echo 'OOMGUARD_ENABLE=maybe' >>"$T/default/oomguard"
+	run -6 --separate-stderr initd start
+	assert_equal "$stderr" "oomguard: start: OOMGUARD_ENABLE in /etc/default/oomguard: 'maybe' is not yes or no"
+	assert [ ! -e "$T/og.pid" ]
+}
+
 @test "runit: the run file under a real runsv: applies, reloads, is restarted, stops" {
 	mkdir -p "$T/sv/oomguard"
 	sed -e "s|^DAEMON=.*|DAEMON=$TOP/bin/oomguard|" -e "s|/etc/oomguard.conf|$T/og.conf|" \
