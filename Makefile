@@ -10,6 +10,9 @@ LSBDIR  = /lib/lsb/init-functions.d
 DESTDIR =
 
 CC      = cc
+# clock_gettime lived in librt until glibc 2.17 (RHEL 6 has 2.12); an empty
+# stub since, and in musl.
+LDLIBS  = -lrt
 CFLAGS  = -O2 -g
 WARN    = -std=c99 -pedantic -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION='"$(VERSION)"' $(CPPFLAGS)
@@ -35,7 +38,7 @@ all: bin/oomguard bin/oom-kill-protect
 
 bin/oomguard: $(SRCS) $(HDRS) $(SANSRCS) bin/.sanitize
 	@mkdir -p bin
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRCS) $(SANSRCS)
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(SRCS) $(SANSRCS) $(LDLIBS)
 
 # Changes with CC or SANITIZE, so that the binaries are rebuilt each way.
 bin/.sanitize: FORCE
@@ -51,18 +54,23 @@ static: bin/oomguard-static
 
 bin/oomguard-static: $(SRCS) $(HDRS)
 	@mkdir -p bin
-	$(MUSLCC) $(WARN) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -o $@ $(SRCS)
+	$(MUSLCC) $(WARN) $(CPPFLAGS_ALL) $(STATIC_CFLAGS) -o $@ $(SRCS) $(LDLIBS)
 
 bin/unit: tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(HDRS) $(SANSRCS) bin/.sanitize
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c $(SANSRCS)
+
+# Runs a program as if on an older kernel (tests/portability.bats).
+bin/oldkernel: tests/helpers/oldkernel.c
+	@mkdir -p bin
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ tests/helpers/oldkernel.c
 
 # A memory hog for the end-to-end OOM tests and the demo.
 bin/hog: tests/helpers/hog.c
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ tests/helpers/hog.c
 
-test: all static bin/unit bin/hog
+test: all static bin/unit bin/hog bin/oldkernel
 	sh tests/run
 
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch corpus under bin/

@@ -119,6 +119,27 @@ static int arm(struct notify *n)
 	return 0;
 }
 
+int notify_fd(void)
+{
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	/* inotify_init1 is Linux 2.6.27 (RHEL 5 has 2.6.18); inotify_init
+	 * alone is 2.6.13.  ENOSYS from the kernel, EINVAL from a libc that
+	 * has the wrapper but an old kernel that knows no flags. */
+	if (fd < 0 && (errno == ENOSYS || errno == EINVAL)) {
+		fd = inotify_init();
+		if (fd >= 0 && (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0
+				|| fcntl(fd, F_SETFL, O_NONBLOCK) < 0)) {
+			int e = errno;
+
+			close(fd);
+			errno = e;
+			fd = -1;
+		}
+	}
+	return fd;
+}
+
 int notify_open(struct notify *n, const char *path)
 {
 	const char *env = getenv("OOMGUARD_NO_INOTIFY");
@@ -143,16 +164,7 @@ int notify_open(struct notify *n, const char *path)
 		fall_back(n, "disabled by OOMGUARD_NO_INOTIFY=1");
 		return 1;
 	}
-	n->fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	/* inotify_init1 is Linux 2.6.27; inotify_init alone is 2.6.13. */
-	if (n->fd < 0 && (errno == ENOSYS || errno == EINVAL)) {
-		n->fd = inotify_init();
-		if (n->fd >= 0 && (fcntl(n->fd, F_SETFD, FD_CLOEXEC) < 0
-				   || fcntl(n->fd, F_SETFL, O_NONBLOCK) < 0)) {
-			close(n->fd);
-			n->fd = -1;
-		}
-	}
+	n->fd = notify_fd();
 	if (n->fd < 0) {
 		fall_back(n, strerror(errno));
 		return 1;
@@ -160,7 +172,7 @@ int notify_open(struct notify *n, const char *path)
 	return arm(n) < 0;
 }
 
-static long long now_ms(void)
+long long now_ms(void)
 {
 	struct timespec ts;
 

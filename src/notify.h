@@ -24,6 +24,11 @@ struct notify {
 	const char *path;
 };
 
+/* Milliseconds on the monotonic clock, for deadlines. */
+long long now_ms(void);
+/* A non-blocking, close-on-exec inotify descriptor, on any kernel that has
+ * inotify at all; -1 with errno set. */
+int notify_fd(void);
 /* Start watching PATH (which must not end in '/').  Returns 0 on inotify, 1
  * when polling, having said once why. */
 int notify_open(struct notify *n, const char *path);

@@ -82,6 +82,12 @@ static long pid_max(void)
 	return max;
 }
 
+/* glibc before 2.14 (RHEL 6 has 2.12) does not name it; the kernel has it
+ * from 2.6.39, and older ones say EINVAL, which boot_ns expects. */
+#ifndef CLOCK_BOOTTIME
+#define CLOCK_BOOTTIME 7
+#endif
+
 /* When the system booted, on the wall clock, in ns.  CLOCK_BOOTTIME counts
  * suspend too, as the start times in /proc/PID/stat do; btime in /proc/stat
  * is the fallback for kernels before 2.6.39, whole seconds only. */
@@ -433,14 +439,6 @@ int pidfile_probe(const struct pidwait *w, int *pid, unsigned long long *start, 
 		  size_t n)
 {
 	return probe(w, pid, start, why, n) == P_FOUND;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int wait_loop(const struct pidwait *w, const char *shown, int score)

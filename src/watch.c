@@ -18,6 +18,7 @@
 #include "conf.h"
 #include "detach.h"
 #include "msg.h"
+#include "notify.h"
 #include "num.h"
 #include "oomguard.h"
 #include "pidfile.h"
@@ -244,7 +245,7 @@ static void install(struct watch *w, struct conf *c)
 	w->nrefused = 0;
 	if (w->ino >= 0) {
 		close(w->ino);
-		w->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		w->ino = notify_fd();
 	}
 	arm(w);
 	full_pass(w);
@@ -335,14 +336,6 @@ static int daemonize(const char *pidfile)
 	return rp[1];
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int watch_main(int argc, char **argv)
 {
 	struct watch w;
@@ -398,7 +391,7 @@ int watch_main(int argc, char **argv)
 	if (w.ev < 0)
 		say("watch process events: %s; rescanning /proc every %d s instead",
 		    strerror(errno), w.interval);
-	w.ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	w.ino = notify_fd();
 	if (w.ino < 0)
 		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));
 	install(&w, &c);
