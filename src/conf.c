@@ -124,8 +124,7 @@ static const char *option(struct rule *r, char *key, char *val)
 
 int conf_parse_line(char *line, struct rule *r, const char **word, const char **why)
 {
-	char *p = line, *w, *eq;
-	const char *err;
+	char *p = line, *w;
 
 	memset(r, 0, sizeof *r);
 	r->tree = -1;
@@ -137,19 +136,22 @@ int conf_parse_line(char *line, struct rule *r, const char **word, const char **
 		*why = "not a service name (letters, digits and _.@+-, at most 63)";
 		return -1;
 	}
-	strcpy(r->name, w);
+	/* name_ok: at most 63 bytes, and the field holds 64. */
+	memcpy(r->name, w, strlen(w) + 1);
 	if (!(w = next_word(&p))) {
 		*why = "a score must follow the name";
 		return -1;
 	}
 	*word = w;
-	if ((err = score_parse(w, &r->score))) {
+	if (score_parse(w, &r->score)) {
 		*why = "not a score from -1000 to 1000";
 		return -1;
 	}
 	while ((w = next_word(&p))) {
+		char *eq = strchr(w, '=');
+		const char *err;
+
 		*word = w;
-		eq = strchr(w, '=');
 		if (!eq || eq == w) {
 			*why = "not OPTION=VALUE";
 			return -1;
@@ -338,7 +340,7 @@ int conf_load(const char *path, int must_exist, struct conf *c)
 	memcpy(dir, path, len + 1);
 	if (len > 5 && !strcmp(dir + len - 5, ".conf"))
 		dir[len - 5] = '\0';
-	strcat(dir, ".d");
+	memcpy(dir + strlen(dir), ".d", 3);
 	if (load_dir(dir, c) < 0)
 		rc = -1;
 	return rc;

@@ -114,7 +114,6 @@ static void add_pids(struct opts *o, const char *list)
  * optind past argc when the last option lacks its value. */
 static const char *bad_option(int argc, char **argv, const struct option *longopts)
 {
-	static char shortopt[3] = "-?";
 	const char *word = optind - 1 >= 1 && optind - 1 < argc ? argv[optind - 1] : NULL;
 
 	if (word && word[0] == '-' && word[1] == '-' && word[2]) {
@@ -128,6 +127,8 @@ static const char *bad_option(int argc, char **argv, const struct option *longop
 				return word;
 	}
 	if (optopt > 0 && optopt < 128) {
+		static char shortopt[3] = "-?";
+
 		shortopt[1] = (char)optopt;
 		return shortopt;
 	}
@@ -293,6 +294,7 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	validate(&o);
 	rc = act(&o);
+	free(o.pids);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		die(EX_FAIL, "write standard output: %s", strerror(errno));
 	return rc;

@@ -34,7 +34,7 @@ static int log_connect(void)
 		log_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
-	strcpy(sa.sun_path, "/dev/log");
+	memcpy(sa.sun_path, "/dev/log", sizeof "/dev/log");
 	return log_fd >= 0 ? connect(log_fd, (struct sockaddr *)&sa, sizeof sa) : -1;
 }
 

@@ -45,7 +45,7 @@ static int up(char *dir)
 		return 0;
 	slash = strrchr(dir, '/');
 	if (!slash) {
-		strcpy(dir, ".");
+		memcpy(dir, ".", 2);
 		return 1;
 	}
 	if (slash == dir) {
@@ -88,7 +88,7 @@ static int arm(struct notify *n)
 		int wd, at_target = 1;
 		struct stat sb;
 
-		strcpy(dir, n->target);
+		memcpy(dir, n->target, sizeof dir);
 		while ((wd = inotify_add_watch(n->fd, dir, at_target ? MASK_TARGET
 					       : MASK_ANCESTOR)) < 0) {
 			if ((errno != ENOENT && errno != ENOTDIR) || !up(dir)) {
@@ -104,11 +104,11 @@ static int arm(struct notify *n)
 			inotify_rm_watch(n->fd, n->wd);
 		n->wd = wd;
 		n->at_target = at_target;
-		strcpy(n->watched, dir);
+		memcpy(n->watched, dir, sizeof n->watched);
 		if (at_target) {
 			const char *slash = strrchr(n->path, '/');
 
-			strcpy(n->name, slash ? slash + 1 : n->path);
+			snprintf(n->name, sizeof n->name, "%s", slash ? slash + 1 : n->path);
 			return 0;
 		}
 		next_component(n->target, dir, n->name);
@@ -150,9 +150,9 @@ int notify_open(struct notify *n, const char *path)
 	n->fd = -1;
 	n->wd = -1;
 	if (!slash)
-		strcpy(n->target, ".");
+		memcpy(n->target, ".", 2);
 	else if (slash == path)
-		strcpy(n->target, "/");
+		memcpy(n->target, "/", 2);
 	else {
 		dlen = (size_t)(slash - path);
 		if (dlen >= sizeof n->target)

@@ -60,15 +60,14 @@ static long pid_max(void)
 	static long max;
 
 	if (!max) {
-		char path[4096], buf[32];
-		int fd, len;
-		long v;
+		int fd = proc_open_path("sys/kernel/pid_max", O_RDONLY);
 
 		max = PID_LIMIT;
-		snprintf(path, sizeof path, "%s/sys/kernel/pid_max", proc_root());
-		fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
-			len = (int)read(fd, buf, sizeof buf - 1);
+			char buf[32];
+			int len = (int)read(fd, buf, sizeof buf - 1);
+			long v;
+
 			close(fd);
 			if (len > 0) {
 				while (len > 0 && buf[len - 1] == '\n')
@@ -94,7 +93,7 @@ static long pid_max(void)
 static int boot_ns(long long *out)
 {
 	struct timespec rt, bt;
-	char path[4096], buf[8192];
+	char buf[8192], *end;
 	const char *p;
 	int fd;
 	long v;
@@ -103,16 +102,16 @@ static int boot_ns(long long *out)
 		*out = ns_of(&rt) - ns_of(&bt);
 		return 0;
 	}
-	snprintf(path, sizeof path, "%s", proc_root());
-	fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = proc_open_path(".", O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return -1;
 	v = proc_read(fd, "stat", buf, sizeof buf);
 	close(fd);
 	if (v < 0 || !(p = strstr(buf, "\nbtime ")))
 		return -1;
-	v = strtol(p + 7, NULL, 10);
-	if (v <= 0)
+	errno = 0;
+	v = strtol(p + 7, &end, 10);
+	if (errno || end == p + 7 || *end != '\n' || v <= 0)
 		return -1;
 	*out = (long long)v * 1000000000LL;
 	return 0;
@@ -395,7 +394,7 @@ static int check_proc(const struct pidwait *w, int pid, const struct stat *sb,
 static int probe(const struct pidwait *w, int *pid, unsigned long long *start, char *why,
 		 size_t n)
 {
-	char buf[PIDFILE_READ_MAX], shown[128];
+	char buf[PIDFILE_READ_MAX];
 	struct stat sb, dsb;
 	struct writers wr;
 	size_t len;
@@ -405,6 +404,8 @@ static int probe(const struct pidwait *w, int *pid, unsigned long long *start, c
 	if (read_pidfile(w->path, buf, &len, &sb, why, n) < 0)
 		return P_NOFILE;
 	if ((bad = pidline_parse(buf, len, pid_max(), &named))) {
+		char shown[128];
+
 		quote(buf, len, shown, sizeof shown);
 		if (len == 0)
 			snprintf(why, n, "is empty");
@@ -420,7 +421,7 @@ static int probe(const struct pidwait *w, int *pid, unsigned long long *start, c
 		const char *slash = strrchr(w->path, '/');
 
 		if (!slash)
-			strcpy(dir, ".");
+			memcpy(dir, ".", 2);
 		else
 			snprintf(dir, sizeof dir, "%.*s", slash == w->path ? 1
 				 : (int)(slash - w->path), w->path);
@@ -451,10 +452,10 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 	notify_open(&nt, w->path);
 	for (;;) {
 		unsigned long long start;
-		int pid, left = -1, rc, r = probe(w, &pid, &start, why, sizeof why);
+		int pid, left = -1, r = probe(w, &pid, &start, why, sizeof why);
 
 		if (r == P_FOUND) {
-			rc = w->tree ? apply_tree_pinned(pid, start, score)
+			int rc = w->tree ? apply_tree_pinned(pid, start, score)
 				: score_set(pid, score, start);
 			/* Gone between reading and writing: the daemon may be
 			 * restarting; its next pidfile is still worth waiting for. */
@@ -473,7 +474,7 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 		 * learn why a wait without end does nothing. */
 		if (r == P_UNTRUSTED && strcmp(why, said)) {
 			say("refuse pidfile %s: %s", shown, why + strlen(UNTRUSTED));
-			strcpy(said, why);
+			memcpy(said, why, sizeof said);
 		}
 		if (deadline) {
 			long long d = deadline - now_ms();

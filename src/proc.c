@@ -22,18 +22,30 @@ const char *proc_root(void)
 	return root;
 }
 
+/* A path under the procfs root, never cut short: a long OOMGUARD_PROC
+ * truncated would name another directory. */
+int proc_open_path(const char *rel, int flags)
+{
+	char path[4096];
+	int len = snprintf(path, sizeof path, "%s/%s", proc_root(), rel);
+
+	if (len < 0 || (size_t)len >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* openat, not open: musl's open adds an fcntl for O_CLOEXEC. */
+	return openat(AT_FDCWD, path, flags | O_CLOEXEC);
+}
+
 /* A directory fd pins the process: once it exits, files opened through the
  * fd answer ESRCH even if the PID is handed to a new process. */
 int proc_open(int pid)
 {
-	char path[4096];
+	char rel[16] = "self";
 
 	if (pid)
-		snprintf(path, sizeof path, "%s/%d", proc_root(), pid);
-	else
-		snprintf(path, sizeof path, "%s/self", proc_root());
-	/* openat, not open: musl's open adds an fcntl for O_CLOEXEC. */
-	return openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(rel, sizeof rel, "%d", pid);
+	return proc_open_path(rel, O_RDONLY | O_DIRECTORY);
 }
 
 /* Read a small file whole, NUL-terminated; returns its length or -1. */
@@ -210,6 +222,7 @@ struct pstat *proc_find(struct pstat *v, size_t n, int pid)
 {
 	struct pstat key;
 
+	memset(&key, 0, sizeof key);
 	key.pid = pid;
 	return n ? bsearch(&key, v, n, sizeof *v, by_pid) : NULL;
 }

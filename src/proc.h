@@ -16,6 +16,7 @@ struct pstat {
 #define PF_KTHREAD_FLAG 0x00200000UL
 
 const char *proc_root(void);
+int proc_open_path(const char *rel, int flags);	/* ENAMETOOLONG, never cut */
 int proc_open(int pid);		/* 0 is the caller itself */
 int proc_read(int dirfd, const char *name, char *buf, size_t size);
 int proc_parse_stat(const char *buf, struct pstat *st);

@@ -108,7 +108,7 @@ int procev_open(void)
 {
 	struct sockaddr_nl_ sa;
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
-	int size = 1 << 20, e;
+	int size = 1 << 20;
 
 	if (fd < 0)
 		return -1;
@@ -121,7 +121,8 @@ int procev_open(void)
 	sa.nl_family = AF_NETLINK;
 	sa.nl_groups = CN_IDX_PROC;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || send_listen(fd) < 0) {
-		e = errno;
+		int e = errno;
+
 		close(fd);
 		errno = e;
 		return -1;

@@ -165,7 +165,9 @@ int score_set(int pid, int score, unsigned long long start)
 		if (errno == ENOENT || errno == ESRCH)
 			return gone(pid, "no such process");
 		err = errno;
-		say("open %s/%d: %s", proc_root(), pid, strerror(err));
+		/* Short enough that the reason is never cut off the line. */
+		say("open %.200s%s/%d: %s", proc_root(), strlen(proc_root()) > 200 ? "..." : "",
+		    pid, strerror(err));
 		errno = err;
 		return EX_FAIL;
 	}
@@ -205,9 +207,7 @@ int score_get(int pid, int *oom_score, int *score_adj)
 {
 	int err = 0, dirfd = proc_open(pid);
 
-	if (dirfd < 0)
-		err = errno;
-	else if (score_read(dirfd, oom_score, score_adj) < 0)
+	if (dirfd < 0 || score_read(dirfd, oom_score, score_adj) < 0)
 		err = errno;
 	if (dirfd >= 0)
 		close(dirfd);

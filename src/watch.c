@@ -302,14 +302,15 @@ static void drain_events(struct watch *w)
  * end to write one byte to when ready. */
 static int daemonize(const char *pidfile)
 {
-	int rp[2], fd;
+	int rp[2];
 	pid_t pid;
-	char buf[32];
 
 	if (pipe(rp) < 0 || (pid = fork()) < 0)
 		die(EX_FAIL, "fork watch daemon: %s", strerror(errno));
 	if (pid > 0) {
+		char buf[32];
 		ssize_t n;
+		int fd;
 
 		close(rp[1]);
 		do
@@ -446,6 +447,9 @@ int watch_main(int argc, char **argv)
 					}
 				} else {
 					say("watch: stopped by signal %d", sig);
+					free(w.pf_pid);
+					free(w.pf_start);
+					conf_free(&w.conf);
 					return EX_OK;
 				}
 			}

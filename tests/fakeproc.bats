@@ -144,3 +144,14 @@ fake_self() {
 	run -0 "$TOP/bin/oom-kill-protect" true cat "$T/proc/self/oom_score_adj"
 	assert_line --index 1 -- -1000
 }
+
+@test "an OOMGUARD_PROC too long for a path is refused, never cut short; PROG still runs" {
+	spawn
+	# Cut at 4095 bytes, this would name $T/proc itself: a real directory.
+	mkdir -p "$T/proc"
+	long=$T/proc/$(head -c 4200 /dev/zero | tr '\0' a)
+	OOMGUARD_PROC=$long run -1 "$OG" -n 5 -p "$pid"
+	assert_output --regexp "^oomguard: open $T/proc/a+\.\.\./$pid: File name too long$"
+	OOMGUARD_PROC=$long run -0 "$OG" -n 5 -- sh -c 'echo ran'
+	assert_line --index 1 ran
+}

@@ -62,12 +62,13 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+static void *kept;
+
 int main(int argc, char **argv)
 {
 	const char *pidfile = NULL;
 	unsigned long total, step = 0, delay = 0, done, n;
 	struct timespec ts;
-	char *p;
 	int c;
 
 	while ((c = getopt(argc, argv, "p:s:d:")) != -1) {
@@ -92,12 +93,17 @@ int main(int argc, char **argv)
 		step = total;
 
 	for (done = 0; done < total; done += n) {
+		char *p;
+
 		n = total - done < step ? total - done : step;
 		if (!(p = malloc(n * MIB))) {
 			fprintf(stderr, "hog: allocate %lu MiB: out of memory\n", n);
 			return 1;
 		}
 		memset(p, 0xa5, n * MIB); /* every page, really charged */
+		/* Chained, so that every block stays reachable: held, not leaked. */
+		*(void **)(void *)p = kept;
+		kept = p;
 		if (delay && done + n < total) {
 			ts.tv_sec = (time_t)(delay / 1000);
 			ts.tv_nsec = (long)(delay % 1000) * 1000000L;

@@ -2,16 +2,16 @@
  * from ASAN_OPTIONS: a setgid or non-dumpable copy cannot read its own
  * /proc/self/environ, where the sanitizers look, and some tests run the
  * binary that way.  A one-shot command leaves its few allocations to exit,
- * so leak reports are noise. */
-const char *__asan_default_options(void);
-const char *__ubsan_default_options(void);
+ * so leak reports are noise.  The names are the runtime's, reserved or not. */
+const char *__asan_default_options(void);  /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+const char *__ubsan_default_options(void); /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
-const char *__asan_default_options(void)
+const char *__asan_default_options(void) /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 {
 	return "detect_leaks=0";
 }
 
-const char *__ubsan_default_options(void)
+const char *__ubsan_default_options(void) /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 {
 	return "print_stacktrace=1";
 }
