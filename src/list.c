@@ -1,7 +1,6 @@
 /* -l: every process, the kernel's next OOM victim on top. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,20 +49,19 @@ static void human(long kib, char *buf, size_t size)
 	snprintf(buf, size, "%ld.%ld%c", tenths / 10, tenths % 10, unit);
 }
 
+/* ps's rule: a name longer than 8 shows as the number. */
 static const char *user(uid_t uid)
 {
 	static uid_t last = (uid_t)-1;
-	static char name[16];
-	struct passwd *pw;
+	static char name[24];
 
-	if (uid == last)
-		return name;
-	last = uid;
-	pw = getpwuid(uid);
-	if (pw && strlen(pw->pw_name) <= 8)
-		snprintf(name, sizeof name, "%s", pw->pw_name);
-	else
-		snprintf(name, sizeof name, "%lu", (unsigned long)uid);
+	if (uid != last) {
+		const char *s = user_name(uid, 8, name, sizeof name);
+
+		last = uid;
+		if (s != name)
+			memcpy(name, s, strlen(s) + 1);
+	}
 	return name;
 }
 

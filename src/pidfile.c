@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,16 +208,6 @@ static void add_text(struct writers *wr, const char *fmt, const char *who, const
 	snprintf(wr->text + len, sizeof wr->text - len, fmt, who, what);
 }
 
-static const char *user_name(uid_t uid, char *buf, size_t n)
-{
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw)
-		return pw->pw_name;
-	snprintf(buf, n, "%lu", (unsigned long)uid);
-	return buf;
-}
-
 static const char *group_name(gid_t gid, char *buf, size_t n)
 {
 	struct group *gr = getgrgid(gid);
@@ -241,7 +230,8 @@ static void writers_of(const struct stat *sb, const char *what, int is_dir, stru
 	}
 	if (sb->st_uid != 0 && (wr->nu == 0 || wr->uid[0] != sb->st_uid)) {
 		wr->uid[wr->nu++] = sb->st_uid;
-		add_text(wr, "user %s (owner of %s)", user_name(sb->st_uid, name, sizeof name), what);
+		add_text(wr, "user %s (owner of %s)",
+			 user_name(sb->st_uid, (size_t)-1, name, sizeof name), what);
 	}
 	if ((sb->st_mode & S_IWGRP) && sb->st_gid != 0 && (wr->ng == 0 || wr->gid[0] != sb->st_gid)) {
 		wr->gid[wr->ng++] = sb->st_gid;
@@ -310,7 +300,7 @@ static const char *trust_fails(int dirfd, int pid, const struct writers *wr, cha
 			if (gids[j] == wr->gid[i])
 				return NULL;
 	snprintf(why, n, UNTRUSTED "writable by %s, but pid %d belongs to %s", wr->text, pid,
-		 user_name(uid, name, sizeof name));
+		 user_name(uid, (size_t)-1, name, sizeof name));
 	return why;
 }
 

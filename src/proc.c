@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,4 +226,16 @@ struct pstat *proc_find(struct pstat *v, size_t n, int pid)
 	memset(&key, 0, sizeof key);
 	key.pid = pid;
 	return n ? bsearch(&key, v, n, sizeof *v, by_pid) : NULL;
+}
+
+/* A user's name, or the number when it has none or one longer than max.
+ * The name may live in getpwuid's static buffer: use it before the next. */
+const char *user_name(uid_t uid, size_t max, char *buf, size_t n)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw && strlen(pw->pw_name) <= max)
+		return pw->pw_name;
+	snprintf(buf, n, "%lu", (unsigned long)uid);
+	return buf;
 }

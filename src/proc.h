@@ -22,6 +22,7 @@ int proc_read(int dirfd, const char *name, char *buf, size_t size);
 int proc_parse_stat(const char *buf, struct pstat *st);
 int proc_stat(int dirfd, struct pstat *st);
 int proc_uid(int dirfd, uid_t *uid);
+const char *user_name(uid_t uid, size_t max, char *buf, size_t n);
 size_t proc_scan(struct pstat **list);
 struct pstat *proc_find(struct pstat *v, size_t n, int pid);
 
