@@ -42,6 +42,7 @@ struct watch {
 	struct conf conf;
 	int *pf_pid;			/* per rule: the process its pidfile names */
 	unsigned long long *pf_start;
+	int any_children;		/* some rule has children= */
 	int ino, ev, interval;
 	struct refused refused[REFUSED_MAX];
 	unsigned nrefused;		/* entries written, a ring */
@@ -119,12 +120,33 @@ static int execd_other(const struct pinfo *p, const struct pinfo *parent)
 	return strcmp(p->exe, parent->exe) || strcmp(p->comm, parent->comm);
 }
 
+/* The score in force for pid, or -1 with errno set. */
+static int adj_now(int pid, int *adj)
+{
+	int fd = proc_open(pid), sc, rc;
+
+	if (fd < 0)
+		return -1;
+	rc = score_read(fd, &sc, adj);
+	close(fd);
+	return rc;
+}
+
+/* How far up children= looks: deeper than any real service tree. */
+#define CHILDREN_DEPTH 32
+
 /* A program started or renamed itself: its own rule, else children= of the
- * rule governing its parent when it runs another program than the parent. */
+ * rule governing its nearest ancestor that has one, when the ancestor's
+ * child on the way down runs another program than the ancestor.  Below
+ * that child (a job's own children), only a process still carrying the
+ * ancestor's score gets it: it was forked before its parent was fixed (at
+ * start, or in the moment after an exec); one with a score of its own
+ * keeps it. */
 static void handle_pid(struct watch *w, int pid)
 {
-	struct pinfo p, q;
+	struct pinfo p, q, cur;
 	const struct rule *r;
+	int depth, a, b;
 
 	if (pinfo_read(pid, &p) < 0 || p.kthread)
 		return;
@@ -132,11 +154,23 @@ static void handle_pid(struct watch *w, int pid)
 		ensure(w, &p, r->score, r, "");
 		return;
 	}
-	if (p.ppid <= 1 || pinfo_read(p.ppid, &q) < 0)
-		return;
-	r = rules_match(&w->conf, &q, w->pf_pid, w->pf_start);
-	if (r && r->has_children && execd_other(&p, &q))
-		ensure(w, &p, r->children, r, "children= of ");
+	cur = p;
+	for (depth = 0; depth < CHILDREN_DEPTH && cur.ppid > 1; depth++) {
+		if (pinfo_read(cur.ppid, &q) < 0)
+			return;
+		if ((r = rules_match(&w->conf, &q, w->pf_pid, w->pf_start))) {
+			if (!r->has_children || !execd_other(&cur, &q))
+				return;
+			if (depth == 0 || (adj_now(p.pid, &a) == 0 && adj_now(q.pid, &b) == 0
+					   && a == b))
+				ensure(w, &p, r->children, r, "children= of ");
+			return;
+		}
+		/* Without children= anywhere, only a rule of its own counts. */
+		if (!w->any_children)
+			return;
+		cur = q;
+	}
 }
 
 /* Read every pidfile rule's file again; apply to a process newly named. */
@@ -233,10 +267,15 @@ static int load(struct watch *w, struct conf *c)
 
 static void install(struct watch *w, struct conf *c)
 {
+	size_t i;
+
 	free(w->pf_pid);
 	free(w->pf_start);
 	conf_free(&w->conf);
 	w->conf = *c;
+	w->any_children = 0;
+	for (i = 0; i < c->n; i++)
+		w->any_children |= c->rules[i].has_children;
 	w->pf_pid = calloc(c->n + 1, sizeof *w->pf_pid);
 	w->pf_start = calloc(c->n + 1, sizeof *w->pf_start);
 	if (!w->pf_pid || !w->pf_start)

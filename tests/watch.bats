@@ -157,6 +157,35 @@ forks() {
 	assert_failure
 }
 
+@test "children= at start: a job's own children still at the spawner's score get it, one with its own keeps it" {
+	cp "$(command -v dash)" "$T/jobsh"
+	cat >"$T/$U" <<-EOF
+		#!/bin/sh
+		$T/jobsh -c 'sleep 1000 & (echo 500 >/proc/self/oom_score_adj; exec sleep 1000) & wait' &
+		wait
+	EOF
+	chmod 755 "$T/$U"
+	# All of it forked before the watch starts, at the spawner's 300.
+	# shellcheck disable=SC2016 # expanded by the child sh
+	start sh -c 'echo 300 >/proc/self/oom_score_adj && exec "$1"' sh "$T/$U"
+	s=$pid
+	wait_for has_descendants "$s" 3
+	own_descendants "$s"
+	job=$(descendants "$s" | head -n 1)
+	wait_for comm_is "$job" jobsh
+	for p in $(descendants "$job"); do
+		wait_for comm_is "$p" sleep
+		if adj_is "$p" 500; then own=$p; else inherited=$p; fi
+	done
+	assert_equal "$(adj_of "$inherited")" 300
+	conf "spawner 300 comm=$U children=700"
+	watch_start
+	assert_equal "$(adj_of "$s") $(adj_of "$job") $(adj_of "$inherited") $(adj_of "$own")" \
+		'300 700 700 500'
+	grep -q "set pid $inherited (sleep) OOM score 700: rule spawner (children= of comm)" \
+		"$T/watch.log"
+}
+
 @test "SIGHUP with a good table applies the new rule to running processes" {
 	conf "hog 700 exe=$T/hogx"
 	cp /bin/sleep "$T/napx"
