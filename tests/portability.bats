@@ -94,6 +94,8 @@ watch_round() {
 	PIDS="$PIDS $h"
 	wait_for adj_is "$h" 650
 	spawn
+	# Named in the log by its comm: wait until bash's fork is sleep.
+	wait_for comm_is "$pid" sleep
 	echo "$pid" >"$T/svc.pid"
 	wait_for adj_is "$pid" 330
 	# No word of a fallback: events and inotify both at work.
