@@ -3,6 +3,7 @@
 # files in $T.  This machine has no Upstart: a fake initctl on PATH, printing
 # what `initctl version` prints, is the only way to test version detection.
 # shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
+# shellcheck disable=SC2030,SC2031 # $PIDS is each test's own
 bats_require_minimum_version 1.5.0
 load common
 
@@ -262,4 +263,162 @@ other_stanzas() {
 @test "the man page renders without warnings" {
 	run -0 sh -c "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l '$TOP/man/oomguard-upstart.8' 2>&1 >/dev/null"
 	assert_output ''
+}
+
+# --- upstart/oomguard.conf, the job of the watch daemon ---
+# No Upstart here: each script of the job is cut out of the file and run as
+# Upstart runs it, by sh -e, with UPSTART_JOB set, a fake stop and logger
+# (first on PATH, they log their arguments to $T/calls), and a private /etc
+# (tests/helpers/with-etc.sh) holding the defaults file the test wrote.
+
+# The body of the job's stanza NAME ("pre-start script", "script", ...).
+stanza() {
+	awk -v head="$1" '$0 == head { on = 1; next } on && $0 == "end script" { exit } on' \
+		"$TOP/upstart/oomguard.conf"
+}
+
+job_setup() {
+	mkdir -p "$T/fake" "$T/etc/default" "$T/etc/sysconfig"
+	for c in stop logger; do
+		# shellcheck disable=SC2016 # for the fake's own sh
+		printf '#!/bin/sh\necho "%s $*" >>"%s/calls"\n' "$c" "$T" >"$T/fake/$c"
+		chmod 755 "$T/fake/$c"
+	done
+	: >"$T/calls"
+	for s in pre-start post-stop; do stanza "$s script" >"$T/$s"; done
+	stanza script >"$T/main"
+	cp /bin/sleep "$T/hogx"
+	printf 'hog 700 exe=%s\n' "$T/hogx" >"$T/og.conf"
+	chmod 644 "$T/og.conf"
+}
+
+# defaults DIR LINE...: the job's defaults file in /etc/DIR, with the
+# daemon, table and pidfile of this test.
+defaults() {
+	local d=$1
+	shift
+	printf '%s\n' "DAEMON=$TOP/bin/oomguard" "CONFIG=$T/og.conf" "PIDFILE=$T/og.pid" "$@" \
+		>"$T/etc/$d/oomguard"
+}
+
+# job SCRIPT: run one of the job's scripts (pre-start, main, post-stop).
+job() {
+	timeout 20 env PATH="$T/fake:$PATH" UPSTART_JOB=oomguard UPSTART_INSTANCE= \
+		"$TOP/tests/helpers/with-etc.sh" "$T" sh -e "$T/$1" 3>&-
+}
+
+# The SysV script, with the same private /etc.
+initd() {
+	timeout 20 "$TOP/tests/helpers/with-etc.sh" "$T" sh "$TOP/sysvinit/oomguard" "$@" 3>&-
+}
+
+local_teardown() {
+	if [ -r "$T/og.pid" ]; then kill -9 "$(cat "$T/og.pid")" 2>/dev/null || true; fi
+}
+
+@test "job: only stanzas Upstart 0.6.5 knows; its three scripts are sh that shellcheck passes" {
+	# Outside the script blocks, every line is a comment, blank, or one of these.
+	# shellcheck disable=SC2016 # awk's $0 and $1
+	run -0 awk '
+		/^(pre-start |post-stop )?script$/ { inside = 1; next }
+		inside && /^end script$/ { inside = 0; next }
+		inside || /^(#|$)/ { next }
+		$1 ~ /^(description|respawn|start|stop|normal)$/ { next }
+		{ print "unknown stanza: " $0 }' "$TOP/upstart/oomguard.conf"
+	assert_output ''
+	assert_equal "$(grep -c '^end script$' "$TOP/upstart/oomguard.conf")" 3
+	grep -qx 'normal exit 0' "$TOP/upstart/oomguard.conf"
+	for s in 'pre-start script' script 'post-stop script'; do
+		stanza "$s" >"$T/s"
+		[ "$(wc -l <"$T/s")" -gt 5 ] || fail "stanza $s is missing"
+		run -0 shellcheck -s sh "$T/s"
+	done
+}
+
+@test "job: OOMGUARD_ENABLE=no in /etc/sysconfig or /etc/default: pre-start says so, to syslog too, and stops the job" {
+	job_setup
+	for d in sysconfig default; do
+		rm -f "$T/etc/sysconfig/oomguard" "$T/etc/default/oomguard"
+		: >"$T/calls"
+		defaults "$d" OOMGUARD_ENABLE=no
+		msg="oomguard: not starting: OOMGUARD_ENABLE=no in /etc/$d/oomguard (set it to yes once $T/og.conf has your rules)"
+		run -0 job pre-start
+		assert_output "$msg"
+		assert_equal "$(cat "$T/calls")" "$(printf 'logger -t oomguard -p daemon.notice -- %s\nstop ' "$msg")"
+	done
+	# /etc/sysconfig is read last, as the SysV script does: it wins.
+	defaults default OOMGUARD_ENABLE=yes
+	defaults sysconfig OOMGUARD_ENABLE=No
+	: >"$T/calls"
+	run -0 job pre-start
+	assert_output --partial "OOMGUARD_ENABLE=no in /etc/sysconfig/oomguard"
+	assert_equal "$(tail -n 1 "$T/calls")" 'stop '
+	[ ! -e "$T/og.pid" ]
+}
+
+@test "job: OOMGUARD_ENABLE neither yes nor no fails the start (6) without stop; yes or no file at all let it start" {
+	job_setup
+	defaults sysconfig OOMGUARD_ENABLE=maybe
+	run -6 job pre-start
+	assert_output "oomguard: start: OOMGUARD_ENABLE in /etc/sysconfig/oomguard: 'maybe' is not yes or no"
+	run ! grep -q '^stop' "$T/calls"
+	defaults sysconfig OOMGUARD_ENABLE=yes
+	: >"$T/calls"
+	run -0 job pre-start
+	assert_output ''
+	assert_equal "$(cat "$T/calls")" ''
+	rm "$T/etc/sysconfig/oomguard"
+	run -0 job pre-start
+	assert_output ''
+	assert_equal "$(cat "$T/calls")" ''
+}
+
+@test "job: the main script runs the watch with the table of the defaults, as the PID in the SysV script's pidfile; post-stop removes it" {
+	job_setup
+	defaults sysconfig OOMGUARD_ENABLE=yes 'OOMGUARD_OPTS="-i 7"'
+	# shellcheck disable=SC2016 # expanded by the child sh
+	sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$0" 1000' "$T/hogx" 3>&- &
+	hog=$!
+	PIDS="$PIDS $hog"
+	start env PATH="$T/fake:$PATH" "$TOP/tests/helpers/with-etc.sh" "$T" sh -e "$T/main"
+	wait_for comm_is "$pid" oomguard
+	wait_for adj_is "$hog" 700
+	assert_equal "$(cat "$T/og.pid")" "$pid"
+	tr '\0' ' ' <"/proc/$pid/cmdline" >"$T/cmdline"
+	assert_equal "$(cat "$T/cmdline")" "$TOP/bin/oomguard watch -s -c $T/og.conf -i 7 "
+	# The SysV script sees it, and does not start a second one.
+	run -0 initd status
+	assert_output "oomguard is running (pid $pid)"
+	run -0 initd start
+	assert_output 'oomguard is already running'
+	# Upstart stops it with SIGTERM: status 0, which the job calls normal.
+	kill "$pid"
+	wait "$pid"
+	run -0 job post-stop
+	[ ! -e "$T/og.pid" ]
+}
+
+@test "job: does not start beside the SysV script's daemon, whose pidfile post-stop keeps; a stale pidfile stops nothing" {
+	job_setup
+	defaults sysconfig OOMGUARD_ENABLE=yes
+	run -0 initd start
+	dpid=$(cat "$T/og.pid")
+	PIDS="$PIDS $dpid"
+	comm_is "$dpid" oomguard
+	msg="oomguard: not starting: already running as pid $dpid ($T/og.pid: /etc/init.d/oomguard started it)"
+	run -0 job pre-start
+	assert_output "$msg"
+	assert_equal "$(cat "$T/calls")" "$(printf 'logger -t oomguard -p daemon.notice -- %s\nstop ' "$msg")"
+	run -0 job post-stop
+	assert_equal "$(cat "$T/og.pid")" "$dpid"
+	run -0 initd stop
+	# Stale: the PID of something that is not oomguard.
+	spawn
+	echo "$pid" >"$T/og.pid"
+	: >"$T/calls"
+	run -0 job pre-start
+	assert_output ''
+	assert_equal "$(cat "$T/calls")" ''
+	run -0 job post-stop
+	[ ! -e "$T/og.pid" ]
 }
