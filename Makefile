@@ -1,5 +1,6 @@
 # oomguard: plain make.  Targets: all static test install uninstall clean,
-# fuzz fuzz-replay (libFuzzer, clang), lint (cppcheck, clang-tidy).
+# fuzz fuzz-replay (libFuzzer, clang), lint (cppcheck, clang-tidy),
+# dist (bin/oomguard-VERSION.tar.gz), rpm (bin/rpm/RPMS/).
 # make test SANITIZE=1: ASan + UBSan.
 VERSION = 0.1.0
 PREFIX  = /usr/local
@@ -155,4 +156,27 @@ uninstall:
 clean:
 	rm -rf bin
 
-.PHONY: all static test demo install uninstall clean fuzz fuzz-replay lint lint-cppcheck lint-tidy FORCE
+# The git-tracked files as they are in the work tree (uncommitted edits
+# included), under oomguard-VERSION/.
+DISTDIR = bin
+dist:
+	@mkdir -p $(DISTDIR)
+	git ls-files | while IFS= read -r f; do [ ! -e "$$f" ] || printf '%s\n' "$$f"; done | \
+	    tar -czf $(DISTDIR)/oomguard-$(VERSION).tar.gz.tmp --no-recursion --owner=0 --group=0 \
+	        --numeric-owner --transform 's,^,oomguard-$(VERSION)/,S' -T -
+	mv -f $(DISTDIR)/oomguard-$(VERSION).tar.gz.tmp $(DISTDIR)/oomguard-$(VERSION).tar.gz
+
+# rpm/oomguard.spec, built in RPMTOPDIR; RPMBUILD_FLAGS (e.g. --define
+# 'rhel 6') go to rpmbuild.  Where rpm does not manage the system (Debian):
+# its database is empty, so no BuildRequires can be met (--nodeps), and
+# Debian's brp-compress, bash behind #!/bin/sh, fails in dash and leaves
+# the man pages uncompressed (run it with bash).
+RPMTOPDIR = $(CURDIR)/bin/rpm
+RPMBUILD_FLAGS =
+rpm:
+	$(MAKE) dist DISTDIR=$(RPMTOPDIR)/SOURCES
+	if rpm -q rpm >/dev/null 2>&1; then set --; else \
+	    set -- --nodeps --define '__brp_compress bash %{_rpmconfigdir}/brp-compress %{?_prefix}'; fi; \
+	rpmbuild -bb "$$@" --define "_topdir $(RPMTOPDIR)" $(RPMBUILD_FLAGS) rpm/oomguard.spec
+
+.PHONY: all static test demo install uninstall clean fuzz fuzz-replay lint lint-cppcheck lint-tidy dist rpm FORCE
