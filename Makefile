@@ -1,6 +1,6 @@
 # oomguard: plain make.  Targets: all static test install uninstall clean,
 # fuzz fuzz-replay (libFuzzer, clang), lint (cppcheck, clang-tidy),
-# dist (bin/oomguard-VERSION.tar.gz), rpm (bin/rpm/RPMS/).
+# dist (bin/oomguard-VERSION.tar.gz), rpm (bin/rpm/RPMS/), deb (bin/deb/).
 # make test SANITIZE=1: ASan + UBSan.
 VERSION = 0.1.0
 PREFIX  = /usr/local
@@ -137,8 +137,11 @@ install: all
 	chmod 644 $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard
 	cp man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
 	cp man/oomguard-upstart.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8
+	# oom-kill-protect is documented in oomguard(8).
+	echo '.so man8/oomguard.8' >$(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8
 	cp man/oomguard.conf.5 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
 	chmod 644 $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8 \
+	      $(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8 \
 	      $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
 	# Never overwrite the administrator's table.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/oomguard.conf ] || \
@@ -150,7 +153,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect \
 	      $(DESTDIR)$(SBINDIR)/oomguard-upstart $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8 \
 	      $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard \
-	      $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
+	      $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5 \
+	      $(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
@@ -179,4 +183,13 @@ rpm:
 	    set -- --nodeps --define '__brp_compress bash %{_rpmconfigdir}/brp-compress %{?_prefix}'; fi; \
 	rpmbuild -bb "$$@" --define "_topdir $(RPMTOPDIR)" $(RPMBUILD_FLAGS) rpm/oomguard.spec
 
-.PHONY: all static test demo install uninstall clean fuzz fuzz-replay lint lint-cppcheck lint-tidy dist rpm FORCE
+# debian/, built from a copy of the tree (make dist) in DEBDIR; the .deb is
+# left in DEBDIR.
+DEBDIR = $(CURDIR)/bin/deb
+deb:
+	rm -rf $(DEBDIR)
+	$(MAKE) dist DISTDIR=$(DEBDIR)
+	cd $(DEBDIR) && tar -xzf oomguard-$(VERSION).tar.gz && cd oomguard-$(VERSION) && \
+	    dpkg-buildpackage -us -uc -b
+
+.PHONY: all static test demo install uninstall clean fuzz fuzz-replay lint lint-cppcheck lint-tidy dist rpm deb FORCE

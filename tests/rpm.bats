@@ -117,6 +117,7 @@ rpm_root() { rpm --root "$T/r" --dbpath /var/lib/rpm "$@"; }
 		/usr/share/licenses/oomguard-$V
 		/usr/share/licenses/oomguard-$V/LICENSE
 		/usr/share/man/man5/oomguard.conf.5.gz
+		/usr/share/man/man8/oom-kill-protect.8.gz
 		/usr/share/man/man8/oomguard-upstart.8.gz
 		/usr/share/man/man8/oomguard.8.gz
 		/usr/share/oomguard
@@ -147,6 +148,7 @@ rpm_root() { rpm --root "$T/r" --dbpath /var/lib/rpm "$@"; }
 		/usr/share/licenses/oomguard-$V
 		/usr/share/licenses/oomguard-$V/LICENSE
 		/usr/share/man/man5/oomguard.conf.5.gz
+		/usr/share/man/man8/oom-kill-protect.8.gz
 		/usr/share/man/man8/oomguard-upstart.8.gz
 		/usr/share/man/man8/oomguard.8.gz
 		/usr/share/oomguard

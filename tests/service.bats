@@ -153,6 +153,20 @@ is_down() { sv status "$T/sv/oomguard" | grep -q '^down:'; }
 	assert [ ! -e "$T/og.pid" ]
 }
 
+@test "sysvinit: try-restart restarts only a running daemon" {
+	run -0 initd try-restart
+	assert_output ''
+	assert [ ! -e "$T/og.pid" ]
+	run -0 initd start
+	d1=$(cat "$T/og.pid")
+	run -0 initd condrestart
+	assert_line --index 1 'Starting oomguard: oomguard.'
+	d2=$(cat "$T/og.pid")
+	assert [ "$d1" != "$d2" ]
+	gone "$d1"
+	run -0 initd stop
+}
+
 @test "runit: the run file under a real runsv: applies, reloads, is restarted, stops" {
 	mkdir -p "$T/sv/oomguard"
 	sed -e "s|^DAEMON=.*|DAEMON=$TOP/bin/oomguard|" -e "s|/etc/oomguard.conf|$T/og.conf|" \
