@@ -12,61 +12,26 @@
  * The random delay puts the write at a random phase of a poller's period:
  * without it every write would land just after a poll, the worst case.
  *
- * Prints one latency per line, in microseconds. */
-#define _GNU_SOURCE
+ * Prints one latency per line, in microseconds.  Built with bench.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static void fail(const char *what)
-{
-	fprintf(stderr, "pidfile-latency: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void put(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	size_t len = strlen(text);
-
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len || close(fd) < 0)
-		fail(path);
-}
-
-static int score_of(int fd)
-{
-	char buf[16];
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-
-	if (n <= 0)
-		return -100000;
-	buf[n] = '\0';
-	return atoi(buf);
-}
+#include "bench.h"
 
 static pid_t start(char **argv, int *errfd)
 {
 	int p[2];
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (pipe(p) < 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) < 0
+	    || fcntl(p[1], F_SETFD, FD_CLOEXEC) < 0)
 		fail("pipe");
 	pid = fork();
 	if (pid < 0)
@@ -117,21 +82,21 @@ int main(int argc, char **argv)
 	const char *pidfile;
 	pid_t waiter = 0;
 
+	bench_init("pidfile-latency");
 	if (argc < 7 || (strcmp(argv[1], "each") && strcmp(argv[1], "once")))
 		return fprintf(stderr, "usage: pidfile-latency each|once N DELAY_MS PIDFILE "
 			       "SCORE CMD...\n"), 2;
 	each = !strcmp(argv[1], "each");
-	n = atoi(argv[2]);
-	delay = atoi(argv[3]);
+	n = (int)arg_long(argv[2], "N", 1, 1000000);
+	delay = (int)arg_long(argv[3], "DELAY_MS", 0, 3600000);
 	pidfile = argv[4];
-	score = atoi(argv[5]);
-	srand((unsigned)(now_ns() ^ getpid()));
+	score = (int)arg_long(argv[5], "SCORE", -1000, 1000);
 	put("/proc/self/oom_score_adj", "0\n");
 	if (!each)
 		waiter = start(argv + 6, &errfd);
 	for (i = 0; i < n; i++) {
-		char buf[32], path[64];
-		long long t0, t1, limit;
+		char buf[32];
+		long long t0;
 		pid_t target;
 		int fd;
 
@@ -145,35 +110,18 @@ int main(int argc, char **argv)
 					errno = ETIMEDOUT;
 					fail("waiter never got ready");
 				}
-				usleep(200);
+				nap_us(200);
 			}
 		}
-		target = fork();
-		if (target < 0)
-			fail("fork");
-		if (target == 0) {
-			pause();
-			_exit(0);
-		}
-		snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)target);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			fail(path);
+		target = idler();
+		fd = score_open(target);
 		snprintf(buf, sizeof buf, "%d\n", (int)target);
 		if (delay > 0)
-			usleep((useconds_t)(rand() % (delay * 1000)));
+			nap_us(rnd(delay * 1000LL));
 		t0 = now_ns();
 		put(pidfile, buf);
-		limit = t0 + 10000000000LL;
 		/* Yield between reads: on a small machine the waiter needs the CPU. */
-		while (score_of(fd) != score) {
-			if (now_ns() > limit) {
-				errno = ETIMEDOUT;
-				fail("the score never came");
-			}
-			sched_yield();
-		}
-		t1 = now_ns();
-		printf("%lld\n", (t1 - t0) / 1000);
+		printf("%lld\n", wait_score(fd, score, t0));
 		close(fd);
 		kill(target, SIGKILL);
 		waitpid(target, NULL, 0);

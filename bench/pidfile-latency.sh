@@ -6,15 +6,16 @@
 #
 # Usage: bench/pidfile-latency.sh [TRIALS]     (default 200)
 #
-# Method: bench/pidfile-latency.c, compiled here, runs the trials.  For
-# oomguard, each trial starts a fresh `oomguard -n 100 -f PIDFILE -w 10`,
-# waits until it is ready (its inotify watch is in its fdinfo, or it said
-# it polls), forks a target process, waits a random 0..40 ms (so that the
-# write falls at a random phase of the 20 ms poll), writes "PID\n" to the
-# pidfile, and spins (yielding) on the target's oom_score_adj until it
-# reads 100.  The shell loop is started once; each trial waits a random
-# 0..1000 ms, for the same reason.  Reported: median and 99th percentile
-# (the ceil(0.99 N)-th smallest) of the N latencies, in ms.
+# Method: bench/pidfile-latency.c (with bench/bench.c), compiled here, runs
+# the trials.  For oomguard, each trial starts a fresh `oomguard -n 100 -f
+# PIDFILE -w 10`, waits until it is ready (its inotify watch is in its
+# fdinfo, or it said it polls), forks a target process, waits a random
+# 0..40 ms (so that the write falls at a random phase of the 20 ms poll),
+# writes "PID\n" to the pidfile, and spins (yielding) on the target's
+# oom_score_adj until it reads 100.  The shell loop is started once; each
+# trial waits a random 0..1000 ms, for the same reason.  Reported: median
+# and 99th percentile (the ceil(0.99 N)-th smallest) of the N latencies,
+# in ms.
 # The score is positive (100): lowering it needs CAP_SYS_RESOURCE.
 #
 # Needs: cc, awk, and bin/oomguard (`make`).  It installs nothing.
@@ -31,17 +32,12 @@ if [ ! -x bin/oomguard ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-"$CC" -O2 -o "$tmp/lat" bench/pidfile-latency.c
+"$CC" -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$tmp/lat" \
+	bench/pidfile-latency.c bench/bench.c
 
-# Median and p99 of a file of microseconds, in ms.
-stats() {
-	sort -n "$1" | awk '{ v[NR] = $1 }
-	END {
-		med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		i = 0.99 * NR; if (i > int(i)) i = int(i) + 1
-		printf "%.3f %.3f\n", med / 1000, v[i] / 1000
-	}'
-}
+# stats FILE: median and p99 in ms.
+# shellcheck source=bench/stats.sh
+. bench/stats.sh
 
 og=$(pwd)/bin/oomguard
 "$tmp/lat" each "$N" 40 "$tmp/d.pid" 100 "$og" -n 100 -f "$tmp/d.pid" -w 10 >"$tmp/inotify"

@@ -4,7 +4,8 @@
 #
 # Usage: bench/watch.sh [EVENTS]     (default 200)
 #
-# Method.  bench/watch-latency.c, compiled here, makes the events:
+# Method.  bench/watch-latency.c (with bench/bench.c), compiled here, makes
+# the events:
 # - exec: fork, note the time in shared memory in the child, exec a copy of
 #   sleep ($tmp/hogx) that an exe= rule raises to 700; spin (yielding) on
 #   its oom_score_adj until it reads 700.  With the proc connector, then
@@ -46,7 +47,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-"$CC" -O2 -o "$tmp/lat" bench/watch-latency.c
+"$CC" -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$tmp/lat" \
+	bench/watch-latency.c bench/bench.c
 cp /bin/sleep "$tmp/hogx"
 printf 'hog 700 exe=%s/hogx\nsvc 700 pidfile=%s/run/svc.pid\n' "$tmp" "$tmp" >"$tmp/og.conf"
 chmod 644 "$tmp/og.conf"
@@ -70,15 +72,9 @@ stop_daemon() {
 	daemon=
 }
 
-# Median and p99 of a file of microseconds, in ms.
-stats() {
-	sort -n "$1" | awk '{ v[NR] = $1 }
-	END {
-		med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-		i = 0.99 * NR; if (i > int(i)) i = int(i) + 1
-		printf "%.3f | %.3f", med / 1000, v[i] / 1000
-	}'
-}
+# stats FILE ' | ': median and p99 in ms, as two table cells.
+# shellcheck source=bench/stats.sh
+. bench/stats.sh
 
 # A field of /proc/PID/status, the number only.
 status_of() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
@@ -113,9 +109,9 @@ for p in $(pgrep -P "$loop"); do srss=$((srss + $(status_of "$p" VmRSS))); done
 printf '%s events each; %s CPUs, kernel %s, %s\n\n' "$N" "$(nproc)" "$(uname -r)" \
 	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 printf '| reaction | median (ms) | p99 (ms) |\n|---|---:|---:|\n'
-printf '| exec to score, proc connector | %s |\n' "$(stats "$tmp/exec-pc")"
-printf '| pidfile write to score, inotify | %s |\n' "$(stats "$tmp/pidfile-pc")"
-printf '| exec to score, rescan every 1 s | %s |\n' "$(stats "$tmp/exec-rescan")"
+printf '| exec to score, proc connector | %s |\n' "$(stats "$tmp/exec-pc" ' | ')"
+printf '| pidfile write to score, inotify | %s |\n' "$(stats "$tmp/pidfile-pc" ' | ')"
+printf '| exec to score, rescan every 1 s | %s |\n' "$(stats "$tmp/exec-rescan" ' | ')"
 # shellcheck disable=SC2016 # backquotes are Markdown
 printf '| `while true; ...; sleep 60` loop (by construction) | 30000 | 59400 |\n\n'
 printf '| idle, 60 s | wakeups per minute | VmRSS (KiB) |\n|---|---:|---:|\n'
