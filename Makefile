@@ -181,15 +181,16 @@ rpm:
 	$(MAKE) dist DISTDIR=$(RPMTOPDIR)/SOURCES
 	if rpm -q rpm >/dev/null 2>&1; then set --; else \
 	    set -- --nodeps --define '__brp_compress bash %{_rpmconfigdir}/brp-compress %{?_prefix}'; fi; \
-	rpmbuild -bb "$$@" --define "_topdir $(RPMTOPDIR)" $(RPMBUILD_FLAGS) rpm/oomguard.spec
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL rpmbuild -bb "$$@" --define "_topdir $(RPMTOPDIR)" $(RPMBUILD_FLAGS) rpm/oomguard.spec
 
 # debian/, built from a copy of the tree (make dist) in DEBDIR; the .deb is
-# left in DEBDIR.
+# left in DEBDIR.  Packages are built as a distribution would: nothing of
+# this make's command line (SANITIZE=1, CC=) may reach them through MAKEFLAGS.
 DEBDIR = $(CURDIR)/bin/deb
 deb:
 	rm -rf $(DEBDIR)
 	$(MAKE) dist DISTDIR=$(DEBDIR)
 	cd $(DEBDIR) && tar -xzf oomguard-$(VERSION).tar.gz && cd oomguard-$(VERSION) && \
-	    dpkg-buildpackage -us -uc -b
+	    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
 
 .PHONY: all static test demo install uninstall clean fuzz fuzz-replay lint lint-cppcheck lint-tidy dist rpm deb FORCE
