@@ -80,19 +80,27 @@ static const char *kind_word(const struct rule *r)
 	return w[rule_kind(r)];
 }
 
+/* The score in force for pid, or -1 with errno set. */
+static int adj_now(int pid, int *adj)
+{
+	int fd = proc_open(pid), sc, rc;
+
+	if (fd < 0)
+		return -1;
+	rc = score_read(fd, &sc, adj);
+	close(fd);
+	return rc;
+}
+
 /* Set p to score unless it has it already: a daemon that keeps being told
  * the same thing should not fill the log. */
 static void ensure(struct watch *w, const struct pinfo *p, int score, const struct rule *r,
 		   const char *how)
 {
-	int fd, sc, adj, ok, rc;
+	int adj, rc;
 	unsigned i;
 
-	if (p->kthread || (fd = proc_open(p->pid)) < 0)
-		return;
-	ok = score_read(fd, &sc, &adj) == 0;
-	close(fd);
-	if (!ok || adj == score)
+	if (p->kthread || adj_now(p->pid, &adj) < 0 || adj == score)
 		return;
 	for (i = 0; i < REFUSED_MAX && i < w->nrefused; i++)
 		if (w->refused[i].pid == p->pid && w->refused[i].start == p->start
@@ -118,18 +126,6 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 static int execd_other(const struct pinfo *p, const struct pinfo *parent)
 {
 	return strcmp(p->exe, parent->exe) || strcmp(p->comm, parent->comm);
-}
-
-/* The score in force for pid, or -1 with errno set. */
-static int adj_now(int pid, int *adj)
-{
-	int fd = proc_open(pid), sc, rc;
-
-	if (fd < 0)
-		return -1;
-	rc = score_read(fd, &sc, adj);
-	close(fd);
-	return rc;
 }
 
 /* How far up children= looks: deeper than any real service tree. */
