@@ -169,6 +169,8 @@ int check_main(int argc, char **argv)
 	}
 	if (conf_load(path, named, &c) < 0)
 		return EX_USAGE;
+	/* A file refused as untrusted (said on stderr) is a rule not held. */
+	rep.bad = c.refused > 0;
 	pf_pid = calloc(c.n + 1, sizeof *pf_pid);
 	pf_start = calloc(c.n + 1, sizeof *pf_start);
 	if (!pf_pid || !pf_start)

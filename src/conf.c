@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 
 #include "conf.h"
@@ -209,70 +213,244 @@ static void add(struct conf *c, struct rule *r, const char *file, int line)
 	c->rules[c->n++] = *r;
 }
 
-/* Run as root, the table decides which processes get protected: a file
- * another user could change would let that user choose. */
-static int trusted(const char *path, const struct stat *sb)
+/* Run as root, the table decides which processes get protected: a file,
+ * or a directory above it, that another user could change would let that
+ * user choose (sshd's StrictModes, sudo's sudoers checks).  NULL, or why
+ * not.  A sticky world-writable directory (/tmp, /var/tmp) is refused as
+ * well: there another user may create the name before root does. */
+static const char *untrusted(const struct stat *sb)
 {
-	if (!S_ISREG(sb->st_mode)) {
-		say("read %s: not a regular file", path);
-		return 0;
+	if (geteuid() != 0)
+		return NULL;
+	if (sb->st_uid != 0)
+		return "owned by a user other than root";
+	if (sb->st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	return NULL;
+}
+
+static void refuse(struct conf *c, const char *path, const char *what, const char *why)
+{
+	char e[512];
+
+	say("read %s: refused%s%s: %s", msg_esc(e, sizeof e, path), *what ? ": " : "",
+	    what, why);
+	c->refused++;
+}
+
+/* Open DIR, which realpath() made absolute and free of links, one name at
+ * a time from / with O_NOFOLLOW, checking each directory on the way: no
+ * window for a rename between the check and the use.  Returns the fd, -1
+ * with errno, or -2 after a refusal.  As root only: other users read their
+ * own tables as they please. */
+static int open_dir_checked(const char *dir, const char *path, struct conf *c)
+{
+	char cur[4096] = "/", name[256];
+	const char *p = dir, *why;
+	int fd;
+
+	if (geteuid() != 0)
+		return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+	fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (;;) {
+		struct stat sb;
+		size_t len, at;
+		int next;
+
+		if (fd < 0 || fstat(fd, &sb) < 0)
+			return fd < 0 ? -1 : (close(fd), -1);
+		if ((why = untrusted(&sb))) {
+			char e[512], what[600];
+
+			snprintf(what, sizeof what, "directory %s", msg_esc(e, sizeof e, cur));
+			refuse(c, path, what, why);
+			close(fd);
+			return -2;
+		}
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return fd;
+		len = strcspn(p, "/");
+		at = strlen(cur);
+		if (len >= sizeof name || at + len + 2 > sizeof cur) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		snprintf(cur + at, sizeof cur - at, "%s%s", at > 1 ? "/" : "", name);
+		p += len;
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		close(fd);
+		fd = next;
 	}
-	if (geteuid() == 0 && (sb->st_uid != 0 || (sb->st_mode & S_IWOTH)
-			       || ((sb->st_mode & S_IWGRP) && sb->st_gid != 0))) {
-		say("read %s: refused: writable by a user other than root "
-		    "(chown root:root and chmod 644 it)", path);
-		return 0;
+}
+/* The whole file, NUL-terminated: a table is a few lines, and one read
+ * into memory sees every byte (a NUL inside a line included).  Bigger than
+ * this is not a table. */
+#define CONF_FILE_MAX (1024 * 1024)
+
+static char *slurp(int fd, size_t *len)
+{
+	char *buf = malloc(CONF_FILE_MAX + 2);
+	ssize_t n;
+
+	if (!buf)
+		die(EX_FAIL, "read configuration: out of memory");
+	*len = 0;
+	while (*len <= CONF_FILE_MAX) {
+		n = read(fd, buf + *len, CONF_FILE_MAX + 1 - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
 	}
-	return 1;
+	buf[*len] = '\0';
+	return buf;
+}
+
+static int parse_text(char *buf, size_t len, const char *path, struct conf *c)
+{
+	char *p = buf, *end = buf + len, e[512];
+	int lineno = 0, bad = 0;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p)), *stop = nl ? nl : end;
+		struct rule r;
+		const char *word = "", *why = "";
+		int rc;
+
+		lineno++;
+		*stop = '\0';
+		if ((size_t)(stop - p) > CONF_LINE_MAX) {
+			say("parse %s:%d: line longer than %d bytes", msg_esc(e, sizeof e, path),
+			    lineno, CONF_LINE_MAX);
+			bad = 1;
+		} else if (strlen(p) != (size_t)(stop - p)) {
+			say("parse %s:%d: a NUL byte in the line", msg_esc(e, sizeof e, path), lineno);
+			bad = 1;
+		} else if ((rc = conf_parse_line(p, &r, &word, &why)) < 0) {
+			char ew[128];
+
+			say("parse %s:%d: '%s': %s", msg_esc(e, sizeof e, path), lineno,
+			    msg_esc(ew, sizeof ew, word), why);
+			bad = 1;
+		} else if (rc > 0)
+			add(c, &r, path, lineno);
+		p = stop + 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* A file of procfs or sysfs says regular and root-owned, and holds text
+ * that a process chooses (its cmdline): never a table. */
+static int pseudo_fs(int fd)
+{
+#ifdef __linux__
+	struct statfs fs;
+
+	if (fstatfs(fd, &fs) == 0 && ((unsigned long)fs.f_type == 0x9fa0UL	/* PROC */
+				      || (unsigned long)fs.f_type == 0x62656572UL))	/* SYSFS */
+		return 1;
+#else
+	(void)fd;
+#endif
+	return 0;
+}
+
+/* NAME in the directory open as dfd; PATH for messages.  O_NOFOLLOW: a
+ * symbolic link is refused; O_NONBLOCK: a FIFO never blocks the open, and
+ * fstat refuses it.  0, -1 on error (said), -2 refused (said). */
+static int load_at(int dfd, const char *name, const char *path, int must_exist, struct conf *c)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat sb;
+	const char *why = NULL;
+	char *buf, e[512];
+	size_t len;
+	int rc;
+
+	if (fd < 0 && errno == ENOENT && !must_exist)
+		return 0;
+	if (fd < 0 && errno == ELOOP)
+		return refuse(c, path, "", "a symbolic link"), -2;
+	if (fd < 0) {
+		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) < 0)
+		why = strerror(errno);
+	else if (!S_ISREG(sb.st_mode))
+		why = "not a regular file";
+	else if (pseudo_fs(fd))
+		why = "a file of /proc or /sys";
+	else if ((why = untrusted(&sb)) == NULL && sb.st_size > CONF_FILE_MAX)
+		why = "larger than 1 MiB";
+	if (why) {
+		close(fd);
+		return refuse(c, path, "", why), -2;
+	}
+	buf = slurp(fd, &len);
+	if (!buf) {
+		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (len > CONF_FILE_MAX) {
+		free(buf);
+		return refuse(c, path, "", "larger than 1 MiB"), -2;
+	}
+	rc = parse_text(buf, len, path, c);
+	free(buf);
+	return rc;
+}
+
+/* The directory of PATH, resolved and checked; -3 when it does not exist. */
+static int open_parent(const char *path, int must_exist, struct conf *c, const char **base)
+{
+	char dir[4096], real[PATH_MAX], e[512];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	*base = slash ? slash + 1 : path;
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	if (!realpath(dir, real)) {
+		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
+			return -3;
+		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+		return -1;
+	}
+	fd = open_dir_checked(real, path, c);
+	if (fd == -1)
+		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+	return fd;
 }
 
 static int load_file(const char *path, int must_exist, struct conf *c)
 {
-	FILE *f;
-	char buf[CONF_LINE_MAX + 2];
-	int lineno = 0, bad = 0;
-	struct stat sb;
+	const char *base;
+	int dfd = open_parent(path, must_exist, c, &base), rc;
 
-	f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		say("read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(f), &sb) < 0 || !trusted(path, &sb)) {
-		fclose(f);
-		return -1;
-	}
-	while (fgets(buf, sizeof buf, f)) {
-		struct rule r;
-		const char *word = "", *why = "";
-		size_t len = strlen(buf);
-		int rc;
-
-		lineno++;
-		if (len && buf[len - 1] == '\n')
-			buf[--len] = '\0';
-		else if (len > CONF_LINE_MAX) {
-			say("parse %s:%d: line longer than %d bytes", path, lineno, CONF_LINE_MAX);
-			bad = 1;
-			while (fgets(buf, sizeof buf, f) && !strchr(buf, '\n'))
-				;
-			continue;
-		}
-		rc = conf_parse_line(buf, &r, &word, &why);
-		if (rc < 0) {
-			say("parse %s:%d: '%s': %s", path, lineno, word, why);
-			bad = 1;
-		} else if (rc > 0)
-			add(c, &r, path, lineno);
-	}
-	if (ferror(f)) {
-		say("read %s: %s", path, strerror(errno));
-		bad = 1;
-	}
-	fclose(f);
-	return bad ? -1 : 0;
+	if (dfd == -3)
+		return 0;
+	if (dfd < 0)
+		return must_exist || dfd == -1 ? -1 : 0;
+	rc = load_at(dfd, base, path, must_exist, c);
+	close(dfd);
+	/* A refused table named with -c is an error; a refused default one
+	 * is skipped, and the drop-ins still apply. */
+	return rc == -2 ? (must_exist ? -1 : 0) : rc;
 }
 
 static int by_name(const void *a, const void *b)
@@ -281,19 +459,33 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Drop-ins: only regular *.conf files, so that editor backups, .dpkg-old
- * and .dpkg-dist files are ignored, in C-locale name order. */
+ * and .dpkg-dist files are ignored, in C-locale name order.  A drop-in
+ * refused for its owner, mode or type is skipped: the rest still apply. */
 static int load_dir(const char *dir, struct conf *c)
 {
-	DIR *d = opendir(dir);
+	char real[PATH_MAX], e[512];
+	int dfd, rc = 0;
+	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, i;
-	int rc = 0;
 
-	if (!d) {
+	if (!realpath(dir, real)) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		say("read %s: %s", dir, strerror(errno));
+		say("read %s: %s", msg_esc(e, sizeof e, dir), strerror(errno));
+		return -1;
+	}
+	if ((dfd = open_dir_checked(real, dir, c)) < 0) {
+		if (dfd == -2 || errno == ENOTDIR)
+			return 0;
+		say("read %s: %s", msg_esc(e, sizeof e, dir), strerror(errno));
+		return -1;
+	}
+	d = fdopendir(dup(dfd));
+	if (!d) {
+		say("read %s: %s", msg_esc(e, sizeof e, dir), strerror(errno));
+		close(dfd);
 		return -1;
 	}
 	while ((de = readdir(d))) {
@@ -304,7 +496,7 @@ static int load_dir(const char *dir, struct conf *c)
 			continue;
 		nn = realloc(names, (n + 1) * sizeof *names);
 		if (!nn)
-			die(EX_FAIL, "read %s: out of memory", dir);
+			die(EX_FAIL, "read %s: out of memory", msg_esc(e, sizeof e, dir));
 		names = nn;
 		names[n++] = dup_or_die(de->d_name);
 	}
@@ -315,13 +507,14 @@ static int load_dir(const char *dir, struct conf *c)
 		char path[4096];
 
 		if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path) {
-			say("read %s/%s: path too long", dir, names[i]);
+			say("read %s/...: path too long", msg_esc(e, sizeof e, dir));
 			rc = -1;
-		} else if (load_file(path, 1, c) < 0)
+		} else if (load_at(dfd, names[i], path, 1, c) == -1)
 			rc = -1;
 		free(names[i]);
 	}
 	free(names);
+	close(dfd);
 	return rc;
 }
 
@@ -333,7 +526,7 @@ int conf_load(const char *path, int must_exist, struct conf *c)
 
 	memset(c, 0, sizeof *c);
 	if (len >= sizeof dir - 3) {
-		say("read %s: path too long", path);
+		say("read %.200s...: path too long", path);
 		return -1;
 	}
 	rc = load_file(path, must_exist, c);

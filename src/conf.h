@@ -25,6 +25,7 @@ struct rule {
 struct conf {
 	struct rule *rules;
 	size_t n;
+	unsigned refused;	/* files skipped as untrusted (each one said) */
 };
 
 /* Pure: parse one line (modified in place).  Returns 1 with *r filled, 0 for
@@ -34,7 +35,10 @@ int conf_parse_line(char *line, struct rule *r, const char **word, const char **
 /* Read PATH and every *.conf in PATH-without-".conf" + ".d", in name order;
  * a later rule for a name replaces an earlier one.  Returns 0, or -1 after
  * saying what is wrong (file, line, word).  A missing default file is an
- * empty table; a missing file named with -c is an error. */
+ * empty table; a missing file named with -c is an error.  As root, a file
+ * that another user could have chosen or changed (its owner, mode, type, or
+ * a directory above it) is refused with a message and skipped: c->refused
+ * counts them; only a refused file named with -c makes this fail. */
 int conf_load(const char *path, int must_exist, struct conf *c);
 const struct rule *conf_find(const struct conf *c, const char *name);
 void conf_free(struct conf *c);

@@ -11,14 +11,59 @@
 #include "msg.h"
 
 static const char *prog = "oomguard";
+static char prog_buf[128];
 static int log_fd = -1;
 
+/* Names, command lines and paths come from /proc and from files that other
+ * users choose: a newline in one would forge a log line or a tsv row, an ESC
+ * would drive the terminal.  Every byte that is not printable ASCII is shown
+ * as \xHH (\n, \t, \r and \\ by their names), and what does not fit ends
+ * in "...".  Always NUL-terminates out (size >= 4). */
+static size_t esc_byte(unsigned char c, char e[5])
+{
+	static const char named[] = "\nn\tt\rr\\\\";
+	const char *k;
+
+	if (c >= 0x20 && c < 0x7f && c != '\\') {
+		e[0] = (char)c;
+		return 1;
+	}
+	for (k = named; *k; k += 2)
+		if ((unsigned char)*k == c) {
+			e[0] = '\\';
+			e[1] = k[1];
+			return 2;
+		}
+	snprintf(e, 5, "\\x%02x", c);
+	return 4;
+}
+
+const char *msg_esc(char *out, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s; s++) {
+		char e[5];
+		size_t n = esc_byte((unsigned char)*s, e);
+
+		if (o + n + 4 > size) {
+			memcpy(out + o, "...", 4);
+			return out;
+		}
+		memcpy(out + o, e, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* argv[0] is the caller's choice, of any length and bytes. */
 void msg_init(const char *argv0)
 {
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
 
-	if (argv0 && *argv0)
-		prog = slash ? slash + 1 : argv0;
+	if (argv0 && *argv0 && (!slash || slash[1]))
+		prog = msg_esc(prog_buf, sizeof prog_buf, slash ? slash + 1 : argv0);
 }
 
 const char *msg_prog(void)
@@ -69,18 +114,43 @@ static void log_line(const char *text)
 		return;
 }
 
+/* The last guard: a control byte that reached a message unescaped (a path
+ * or name a caller did not pass through msg_esc) is still never raw. */
+static size_t defang(char *line, size_t len, size_t size)
+{
+	char out[2048];
+	size_t i, o = 0;
+
+	for (i = 0; i < len && o + 5 < sizeof out && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	memcpy(line, out, o);
+	return o;
+}
+
+/* Cut, never overflow: prog is at most 127 bytes (msg_init), and the text
+ * after it is cut to what is left of the line. */
 static void vsay(const char *fmt, va_list ap)
 {
 	char line[1024];
 	int n = snprintf(line, sizeof line, "%s: ", prog);
-	int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
+	int m;
 	size_t len;
 
+	if (n < 0 || n > (int)sizeof line - 2)
+		n = 0;
+	m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
 	if (m < 0)
 		m = 0;
 	len = (size_t)n + (size_t)m;
 	if (len > sizeof line - 2)
 		len = sizeof line - 2;
+	len = defang(line, len, sizeof line - 1);
 	if (log_fd != -1) {
 		line[len] = '\0';
 		if (log_fd >= 0)

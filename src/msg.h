@@ -1,6 +1,8 @@
 #ifndef OOMGUARD_MSG_H
 #define OOMGUARD_MSG_H
 
+#include <stddef.h>
+
 #if defined(__GNUC__) || defined(__clang__)
 #define OG_NORETURN __attribute__((noreturn))
 #define OG_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -21,6 +23,9 @@ enum {
 };
 
 void msg_init(const char *argv0);
+/* NAME, a command line or a path from /proc or a file, printable: control
+ * bytes, \\ and non-ASCII as \n \t \r \\ \xHH, cut with "...".  Returns out. */
+const char *msg_esc(char *out, size_t size, const char *s);
 const char *msg_prog(void);
 void msg_to_syslog(void);
 void say(const char *fmt, ...) OG_PRINTF(1, 2);

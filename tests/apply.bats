@@ -105,7 +105,7 @@ local_setup() {
 	echo "x 500" >"$C"
 	chown nobody "$C"
 	run -2 "$OG" apply -c "$C" x "$pid"
-	assert_output --partial "read $C: refused: writable by a user other than root"
+	assert_output --partial "read $C: refused: owned by a user other than root"
 	chown root:root "$C"
 	chmod 666 "$C"
 	run -2 "$OG" apply -c "$C" x "$pid"

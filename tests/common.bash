@@ -7,8 +7,22 @@ TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 OG=${OOMGUARD_BIN:-$TOP/bin/oomguard}
 export OG TOP
 
+# As root, oomguard reads a table only through directories that no other
+# user can write, all the way up to / (oomguard.conf(5), TRUST): /tmp is
+# world-writable, so a table in a mktemp -d there is refused.  No seam in
+# the binary: as root, each test's directory is made under a real root-owned
+# 0755 directory instead, and other users still get no way in (0700).
+test_tmp() {
+	if [ "$(id -u)" = 0 ]; then
+		install -d -m 755 -o root -g root /run/oomguard-tests &&
+			mktemp -d /run/oomguard-tests/t.XXXXXX
+	else
+		mktemp -d
+	fi
+}
+
 setup() {
-	T=$(mktemp -d)
+	T=$(test_tmp)
 	PIDS=
 	unset OOMGUARD_PROC OOM_SCORE_ADJ oomprotect
 	if declare -F local_setup >/dev/null; then local_setup; fi

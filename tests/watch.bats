@@ -422,5 +422,5 @@ forks() {
 	chmod 664 "$T/og.conf"
 	chgrp nogroup "$T/og.conf"
 	run -2 "$OG" watch -c "$T/og.conf"
-	assert_output --partial 'refused: writable by a user other than root'
+	assert_output --partial 'refused: writable by group or others'
 }
