@@ -381,6 +381,9 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 		return 0;
 	if (fd < 0 && errno == ELOOP)
 		return refuse(c, path, "", "a symbolic link"), -2;
+	/* A socket (ENXIO) or a device without a driver cannot even be opened. */
+	if (fd < 0 && fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode))
+		return refuse(c, path, "", "not a regular file"), -2;
 	if (fd < 0) {
 		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
 		return -1;
