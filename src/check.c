@@ -21,8 +21,11 @@ struct report {
 static void row(struct report *rep, const struct rule *r, const struct pinfo *p, int now,
 		const char *status, const char *detail)
 {
-	char pid[16] = "-", val[16] = "-";
+	char pid[16] = "-", val[16] = "-", comm[80];
 
+	/* A process name may hold a tab or a newline: escaped, the tsv keeps
+	 * its seven fields and the text its one line per row. */
+	msg_esc(comm, sizeof comm, p ? p->comm : "-");
 	if (p)
 		snprintf(pid, sizeof pid, "%d", p->pid);
 	if (p && now != -10000)
@@ -30,10 +33,10 @@ static void row(struct report *rep, const struct rule *r, const struct pinfo *p,
 	if (strcmp(status, "ok") && strcmp(status, "idle") && strcmp(status, "unchecked"))
 		rep->bad = 1;
 	if (rep->tsv)
-		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r->name, pid, p ? p->comm : "-",
+		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r->name, pid, comm,
 		       r->score, val, status, *detail ? detail : "-");
 	else
-		printf("%-16s %7s %-15s %5d %5s  %s%s%s\n", r->name, pid, p ? p->comm : "-",
+		printf("%-16s %7s %-15s %5d %5s  %s%s%s\n", r->name, pid, comm,
 		       r->score, val, status, *detail ? ": " : "", detail);
 }
 
@@ -108,7 +111,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		return;
 	}
 	if (r->pidfile && !pf_pid[idx]) {
-		char why[200], detail[420];
+		char why[200], detail[520], esc[208];
 		struct pidwait w;
 		int pid;
 		unsigned long long start;
@@ -118,7 +121,8 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		w.exe = r->exe;
 		w.comm = r->comm;
 		pidfile_probe(&w, &pid, &start, why, sizeof why);
-		snprintf(detail, sizeof detail, "pidfile %.200s %s", r->pidfile, why);
+		snprintf(detail, sizeof detail, "pidfile %s %s",
+			 msg_esc(esc, sizeof esc, r->pidfile), why);
 		row(rep, r, NULL, 0, "not running", detail);
 		return;
 	}
@@ -136,8 +140,10 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		/* pidfile_probe checked exe= and comm=; user= is left. */
 		char why[300];
 
-		snprintf(why, sizeof why, "pidfile %.200s names pid %d, whose user is %lu, not %lu",
-			 r->pidfile, q.pid, q.uid, r->uid);
+		char esc[208];
+
+		snprintf(why, sizeof why, "pidfile %s names pid %d, whose user is %lu, not %lu",
+			 msg_esc(esc, sizeof esc, r->pidfile), q.pid, q.uid, r->uid);
 		row(rep, r, NULL, 0, "not running", why);
 	} else if (!found)
 		row(rep, r, NULL, 0, r->pidfile ? "claimed" : "idle", r->pidfile

@@ -16,7 +16,7 @@ struct row {
 	int pid, score, adj;
 	long rss_kib;
 	uid_t uid;
-	char cmd[256];
+	char cmd[512];
 };
 
 static int by_victim(const void *a, const void *b)
@@ -65,16 +65,20 @@ static const char *user(uid_t uid)
 	return name;
 }
 
-/* The command line with NULs as blanks, or [comm] when it is empty. */
+/* The command line with NULs as blanks, or [comm] when it is empty;
+ * escaped: argv and comm are any bytes their process chose, ESC and \r
+ * included, and must not drive the terminal. */
 static void command(int dirfd, const struct pstat *st, char *buf, size_t size)
 {
-	int i, n = proc_read(dirfd, "cmdline", buf, size);
+	char raw[256];
+	int i, n = proc_read(dirfd, "cmdline", raw, sizeof raw);
 
 	for (i = 0; i < n - 1; i++)
-		if (buf[i] == '\0' || buf[i] == '\n')
-			buf[i] = ' ';
-	if (n <= 0 || !*buf)
-		snprintf(buf, size, "[%s]", st->comm);
+		if (raw[i] == '\0')
+			raw[i] = ' ';
+	if (n <= 0 || !*raw)
+		snprintf(raw, sizeof raw, "[%s]", st->comm);
+	msg_esc(buf, size, raw);
 }
 
 static int columns(void)

@@ -99,6 +99,7 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 {
 	int adj, rc;
 	unsigned i;
+	char esc[80];
 
 	if (p->kthread || adj_now(p->pid, &adj) < 0 || adj == score)
 		return;
@@ -109,8 +110,8 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 	/* A short-lived process that exited meanwhile is no news. */
 	rc = score_set_member(p->pid, score, p->start);
 	if (rc == EX_OK)
-		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid, p->comm, score,
-		    r->name, how, kind_word(r));
+		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid,
+		    msg_esc(esc, sizeof esc, p->comm), score, r->name, how, kind_word(r));
 	else if (rc == EX_FAIL) {
 		struct refused *f = &w->refused[w->nrefused++ % REFUSED_MAX];
 
@@ -180,7 +181,7 @@ static void probe_pidfiles(struct watch *w)
 		struct pinfo p;
 		int pid;
 		unsigned long long start;
-		char why[8];
+		char why[8], esc[80];
 
 		if (!r->pidfile)
 			continue;
@@ -205,7 +206,7 @@ static void probe_pidfiles(struct watch *w)
 		if (r->tree) {
 			if (apply_tree_pinned(pid, start, r->score) == EX_OK)
 				say("set pid %d (%s) and its tree OOM score %d: rule %s (pidfile)",
-				    pid, p.comm, r->score, r->name);
+				    pid, msg_esc(esc, sizeof esc, p.comm), r->score, r->name);
 		} else
 			ensure(w, &p, r->score, r, "");
 	}

@@ -344,3 +344,84 @@ evil_file() { printf '%s\n' "$EVIL" >"$1"; }
 	run_case no "$C: refused: directory /tmp: writable by group or others"
 	rm -rf "$tmpd"
 }
+
+# --- output: names escaped, messages cut safely -------------------------------
+
+# A process matched by exe=$T/goodx whose name (comm) is NAME: the kernel
+# names a process after the file it was run by, a symbolic link included.
+renamed() {
+	ln -s "$T/goodx" "$T/$1"
+	kill -9 "$GPID"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$0" 1000' "$T/$1" 3>&- &
+	GPID=$!
+	PIDS="$PIDS $GPID"
+	wait_for comm_is "$GPID" "$1"
+}
+
+@test "watch: a process name with a newline and a tab is logged escaped, on one line" {
+	renamed "$(printf 'a\nb\tc')"
+	run_watch_once
+	grep -qF 'set pid '"$GPID"' (a\nb\tc) OOM score 300: rule good (exe)' "$T/w.log" ||
+		fail "$(cat "$T/w.log")"
+	run grep -c '^b' "$T/w.log"
+	assert_output 0
+}
+
+run_watch_once() {
+	"$OG" watch -c "$C" >"$T/w.log" 2>&1 3>&- &
+	WPID=$!
+	wait_for grep -q 'rules from' "$T/w.log"
+	wait_for adj_is "$GPID" 300
+}
+
+@test "check --format=tsv: a name with a tab and a newline keeps seven fields on one row" {
+	renamed "$(printf 'a\tb\nc')"
+	echo 300 >"/proc/$GPID/oom_score_adj"
+	run "$OG" check -c "$C" --format=tsv
+	assert_success
+	assert_line "good	$GPID	a\\tb\\nc	300	300	ok	-"
+	assert_equal "$(printf '%s\n' "$output" | awk -F '\t' 'NF != 7' | wc -l)" 0
+}
+
+@test "check text: ESC and \\r in a name are shown escaped" {
+	renamed "$(printf '\033[2J\rX')"
+	run "$OG" check -c "$C"
+	assert_output --partial '\x1b[2J\rX'
+	case $output in *$'\033'* | *$'\r'*) fail "raw ESC or CR in: $output" ;; esac
+}
+
+@test "-l: a command line with ESC, \\r and a newline is shown escaped" {
+	bash -c 'exec -a "$1" sleep 1000' sh "$(printf '\033]0;owned\007\r\nfake')" 3>&- &
+	PIDS="$PIDS $!"
+	wait_for grep -q owned "/proc/$!/cmdline"
+	run "$OG" -l
+	assert_success
+	assert_output --partial '\x1b]0;owned\x07\r\nfake'
+	case $output in *$'\033'* | *$'\r'* | *$'\a'*) fail "raw control bytes in -l" ;; esac
+}
+
+@test "a 5,000-byte argv[0] is cut safely (no overflow under ASan): one line, exit 2" {
+	long=$(head -c 5000 /dev/zero | tr '\0' a)
+	run -2 bash -c 'exec -a "$1" "$2" -p 12ab' sh "$long" "$OG"
+	assert_equal "${#lines[@]}" 1
+	[ "${#output}" -lt 1100 ] || fail "a line of ${#output} bytes"
+	assert_output --partial 'parse PID 12ab: not an integer'
+	# and a name with a newline cannot forge a second line
+	run -2 bash -c 'exec -a "$1" "$2" -p 12ab' sh "$(printf 'x\nforged: ok')" "$OG"
+	assert_equal "${#lines[@]}" 1
+	assert_output 'x\nforged: ok: parse PID 12ab: not an integer'
+}
+
+@test "a 5,000-byte path is cut safely: one line each, documented exit codes" {
+	long=$T/$(head -c 5000 /dev/zero | tr '\0' d)
+	run -2 "$OG" apply -c "$long" x 1
+	assert_equal "${#lines[@]}" 1
+	[ "${#output}" -lt 1100 ] || fail "a line of ${#output} bytes"
+	run -2 "$OG" check -c "$long"
+	assert_equal "${#lines[@]}" 1
+	run -2 "$OG" -n 5 -f "$long" -w 1
+	assert_equal "${#lines[@]}" 1
+	assert_output --partial ': path too long'
+	[ "${#output}" -lt 1100 ] || fail "a line of ${#output} bytes"
+}
