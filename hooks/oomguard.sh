@@ -13,8 +13,11 @@
 # defines no name outside oomguard_/OOMGUARD_: init scripts run with set -e
 # (some with set -u) and source these files for stop and status too.
 
+# stderr may be closed, a full device or read-only (a daemon's init script
+# run from cron or a supervisor): a failed warning must not fail the caller
+# under set -e, hence the "|| :" on each write.
 oomguard_say() {
-	printf '%s\n' "$1" >&2
+	printf '%s\n' "$1" >&2 || :
 	for oomguard_logger in /usr/bin/logger /bin/logger; do
 		if [ -x "$oomguard_logger" ]; then
 			"$oomguard_logger" -t oomguard -p daemon.warning "${1#oomguard: }" 2>/dev/null || :
@@ -33,7 +36,7 @@ oomguard_run() {
 	if [ -n "$oomguard_out" ]; then
 		printf '%s\n' "$oomguard_out" | while IFS= read -r oomguard_line; do
 			oomguard_say "$oomguard_line"
-		done
+		done || :
 	fi
 	if [ "$oomguard_rc" -ne 0 ]; then
 		oomguard_say "oomguard: protect ${OOMGUARD_SERVICE:-the service}: failed (exit $oomguard_rc); starting it anyway"

@@ -163,6 +163,38 @@ matrix() {
 @test "posh: /proc read-only" { matrix posh rofs; }
 @test "posh: protection works" { matrix posh ok; }
 
+# fds SHELL: the hook has a warning to give (a negative score: EACCES here)
+# while the init script's stderr or stdout is closed, a full device
+# (/dev/full) or open read-only; under set -e, set -u and both, the script
+# must go on to its end with status 0, as it does without the kit.
+fds() {
+	local shell=$1 opts redir rc sh
+	read -ra sh <<<"$shell"
+	export OOMGUARD_BIN=$OGX
+	printf '# /etc/default/fake\nOOM_SCORE_ADJ=-5\n' >"$T/default/fake"
+	include_line "$TOP/hooks/oomguard.sh" >>"$T/default/fake"
+	: >"$T/ro"
+	for opts in -e -u -eu; do
+		printf 'set %s\n. %s\ncat /proc/$$/oom_score_adj >%s\nexit 0\n' \
+			"$opts" "$T/default/fake" "$T/state/adj" >"$T/init.d/fake"
+		for redir in '2>&-' '2>/dev/full' '2<"$T/ro"' '1>&-' '1>/dev/full' '1<"$T/ro"' \
+			'1>&- 2>&-' '1>/dev/full 2>/dev/full'; do
+			rm -f "$T/state/adj"
+			rc=0
+			eval 'with_adj 2 "${sh[@]}" "$T/init.d/fake" start 3>&- '"$redir" || rc=$?
+			[ "$rc" = 0 ] || fail "$shell, set $opts, $redir: exit $rc"
+			[ "$(cat "$T/state/adj" 2>/dev/null)" = 2 ] ||
+				fail "$shell, set $opts, $redir: the script did not run to its end"
+		done
+	done
+}
+
+@test "dash: stderr/stdout closed, /dev/full or read-only: the script goes on" { fds dash; }
+@test "bash: stderr/stdout closed, /dev/full or read-only: the script goes on" { fds bash; }
+@test "busybox ash: stderr/stdout closed, /dev/full or read-only: the script goes on" { fds "busybox sh"; }
+@test "mksh: stderr/stdout closed, /dev/full or read-only: the script goes on" { fds mksh; }
+@test "posh: stderr/stdout closed, /dev/full or read-only: the script goes on" { fds posh; }
+
 @test "the include line, kit not installed, as the last line under set -e: status 0, script goes on" {
 	include_line "$T/absent/oomguard.sh" >"$T/default/fake"
 	printf 'set -e\n. %s\necho "sourced: $?"\n' "$T/default/fake" >"$T/script"
