@@ -177,6 +177,7 @@ fds() {
 	for opts in -e -u -eu; do
 		printf 'set %s\n. %s\ncat /proc/$$/oom_score_adj >%s\nexit 0\n' \
 			"$opts" "$T/default/fake" "$T/state/adj" >"$T/init.d/fake"
+		# shellcheck disable=SC2016 # eval expands them
 		for redir in '2>&-' '2>/dev/full' '2<"$T/ro"' '1>&-' '1>/dev/full' '1<"$T/ro"' \
 			'1>&- 2>&-' '1>/dev/full 2>/dev/full'; do
 			rm -f "$T/state/adj"

@@ -13,6 +13,8 @@
 # readable.  HOSTILE_LOG=FILE adds one line per command that went wrong,
 # for the figures in the closing note.
 # shellcheck disable=SC2154 # $pid and $T are set by common.bash
+# shellcheck disable=SC2030,SC2031 # PIDS is each test's own
+# shellcheck disable=SC2016 # the bash -c scripts expand in the child
 bats_require_minimum_version 1.5.0
 load common
 
