@@ -73,6 +73,7 @@ static void judge(struct report *rep, const struct rule *r, const struct pinfo *
 {
 	char detail[256] = "";
 	int fd = proc_open(p->pid), sc = 0, adj = -10000, kids, example = 0;
+	unsigned long uid;
 
 	if (fd >= 0) {
 		if (score_read(fd, &sc, &adj) < 0)
@@ -92,6 +93,10 @@ static void judge(struct report *rep, const struct rule *r, const struct pinfo *
 		snprintf(detail, sizeof detail, "%d children (e.g. pid %d) inherit the protection; "
 			 "add children=SCORE", kids, example);
 		row(rep, r, p, adj, "spawner", detail);
+	} else if (rule_limited(r, want, &uid)) {
+		snprintf(detail, sizeof detail, "a negative score by comm= or exe= goes only "
+			 "to processes of uid %lu (user=); see oomguard.conf(5)", uid);
+		row(rep, r, p, adj, "ok", detail);
 	} else
 		row(rep, r, p, adj, "ok", "");
 }

@@ -48,9 +48,27 @@ int rule_kind(const struct rule *r)
 	return KIND_NONE;
 }
 
+/* Any user can name a process after a protected one: a symbolic link
+ * named mysqld, prctl(PR_SET_NAME), or the protected binary itself run
+ * with LD_PRELOAD code.  So a negative score found by name (comm=, exe=)
+ * goes only to processes of the rule's user= (root without one); raising
+ * hogs stays open to everyone.  A pidfile rule names its process by a file
+ * root trusts, and is not limited. */
+int rule_limited(const struct rule *r, int score, unsigned long *uid)
+{
+	if (score >= 0 || r->pidfile || (!r->exe && !r->comm))
+		return 0;
+	*uid = r->has_user ? r->uid : 0;
+	return 1;
+}
+
 int rule_fits(const struct rule *r, const struct pinfo *p)
 {
+	unsigned long uid;
+
 	if (p->kthread)
+		return 0;
+	if (rule_limited(r, r->score, &uid) && p->uid != uid)
 		return 0;
 	if (r->exe && strcmp(r->exe, p->exe))
 		return 0;

@@ -20,7 +20,12 @@ int pinfo_read(int pid, struct pinfo *p);
 enum { KIND_NONE, KIND_COMM, KIND_EXE, KIND_PIDFILE };
 int rule_kind(const struct rule *r);
 
-/* Does the exe=/comm=/user= part of r hold for p (pidfile aside)? */
+/* 1 when SCORE from rule r may go only to processes of *uid: a negative
+ * score found by comm= or exe=. */
+int rule_limited(const struct rule *r, int score, unsigned long *uid);
+
+/* Does the exe=/comm=/user= part of r hold for p (pidfile aside)?  A
+ * limited rule (rule_limited) fits only processes of its user. */
 int rule_fits(const struct rule *r, const struct pinfo *p);
 
 /* The rule governing p, or NULL.  pidfile_pid[i] and pidfile_start[i] say

@@ -158,6 +158,10 @@ static void handle_pid(struct watch *w, int pid)
 		if ((r = rules_match(&w->conf, &q, w->pf_pid, w->pf_start))) {
 			if (!r->has_children || !execd_other(&cur, &q))
 				return;
+			/* Protection handed down (cron's jobs) goes only to
+			 * the rule's user, as rule_limited() says for names. */
+			if (r->children < 0 && p.uid != (r->has_user ? r->uid : 0UL))
+				return;
 			if (depth == 0 || (adj_now(p.pid, &a) == 0 && adj_now(q.pid, &b) == 0
 					   && a == b))
 				ensure(w, &p, r->children, r, "children= of ");

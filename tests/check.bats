@@ -144,7 +144,7 @@ tab=$(printf '\t')
 	# With children= the spawner is ok.
 	conf "cron -900 exe=/usr/sbin/cron children=0"
 	run -0 "$OG" check -c "$T/og.conf" --format=tsv
-	assert_line --index 0 "cron${tab}200${tab}cron${tab}-900${tab}-900${tab}ok${tab}-"
+	assert_line --index 0 "cron${tab}200${tab}cron${tab}-900${tab}-900${tab}ok${tab}a negative score by comm= or exe= goes only to processes of uid 0 (user=); see oomguard.conf(5)"
 }
 
 @test "spawner: a script's children run by the same interpreter count by name (fake procfs)" {
@@ -181,4 +181,32 @@ tab=$(printf '\t')
 	chmod 644 "$T/og.d/local.conf"
 	run -0 "$OG" check -c "$T/og.conf" --format=tsv
 	assert_output "hog${tab}$pid${tab}$U${tab}500${tab}500${tab}ok${tab}-"
+}
+
+@test "a negative exe= rule governs only root's processes; check says so (fake procfs)" {
+	fproc 500 1 mysqld /opt/mysqld -500 0
+	fproc 501 1 mysqld /opt/mysqld 0 65534
+	conf "db -500 exe=/opt/mysqld"
+	run -0 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "db${tab}500${tab}mysqld${tab}-500${tab}-500${tab}ok${tab}a negative score by comm= or exe= goes only to processes of uid 0 (user=); see oomguard.conf(5)"
+	# With user=, that user's processes instead; a positive score, everyone's.
+	conf "db -500 exe=/opt/mysqld user=65534"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output --partial "db${tab}501${tab}mysqld${tab}-500${tab}0${tab}differs"
+	conf "db 300 exe=/opt/mysqld"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_line --index 0 --partial "db${tab}500${tab}"
+	assert_line --index 1 --partial "db${tab}501${tab}"
+}
+
+@test "a negative comm= rule: a real process of nobody with the protected name is not governed" {
+	chmod 755 "$T"
+	conf "prot -500 comm=$U"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/$U" 1000 3>&- &
+	n=$!
+	PIDS="$PIDS $n"
+	wait_for owned_by "/proc/$n" 65534
+	wait_for is_comm "$n" "$U"
+	run -0 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "prot${tab}-${tab}-${tab}-500${tab}-${tab}idle${tab}no process matches now"
 }

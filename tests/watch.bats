@@ -344,6 +344,45 @@ forks() {
 	wait_for owned_by "/proc/$n" 65534
 }
 
+@test "a negative exe= rule is never tried on another user's process, only on root's" {
+	chmod 755 "$T"
+	conf "prot -500 exe=$T/hogx"
+	bg 0 "$T/hogx"
+	r=$pid
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/hogx" 1000 3>&- &
+	n=$!
+	PIDS="$PIDS $n"
+	wait_for owned_by "/proc/$n" 65534
+	wait_for comm_is "$n" hogx
+	watch_start
+	# Root's is tried (and refused here: no CAP_SYS_RESOURCE); nobody's never.
+	wait_for grep -q "pid $r" "$T/watch.log" || fail "$(cat "$T/watch.log")"
+	run grep -c "pid $n\b" "$T/watch.log"
+	assert_output 0
+}
+
+@test "a negative exe= rule sets root's process, not nobody's; a positive one both (fake procfs)" {
+	mkdir -p "$T/proc/100" "$T/proc/101"
+	for p in 100 101; do
+		printf '%s (mysqld) S 1 %s %s 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n' \
+			"$p" "$p" "$p" >"$T/proc/$p/stat"
+		ln -s /opt/mysqld "$T/proc/$p/exe"
+		printf '0\n' >"$T/proc/$p/oom_score_adj"
+		printf '0\n' >"$T/proc/$p/oom_score"
+	done
+	printf 'Name:\tmysqld\nUid:\t0\t0\t0\t0\n' >"$T/proc/100/status"
+	printf 'Name:\tmysqld\nUid:\t65534\t65534\t65534\t65534\n' >"$T/proc/101/status"
+	conf "db -500 exe=/opt/mysqld"
+	OOMGUARD_PROC=$T/proc OOMGUARD_NO_PROC_EVENTS=1 watch_start
+	assert_equal "$(cat "$T/proc/100/oom_score_adj")" -500
+	assert_equal "$(cat "$T/proc/101/oom_score_adj")" 0
+	kill "$DPID"
+	conf "db 500 exe=/opt/mysqld"
+	OOMGUARD_PROC=$T/proc OOMGUARD_NO_PROC_EVENTS=1 watch_start
+	assert_equal "$(cat "$T/proc/100/oom_score_adj")" 500
+	assert_equal "$(cat "$T/proc/101/oom_score_adj")" 500
+}
+
 @test "a pidfile rule with tree=yes sets the whole tree" {
 	conf "svc 600 pidfile=$T/run/svc.pid tree=yes"
 	watch_start
