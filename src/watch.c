@@ -335,6 +335,23 @@ static void drain_events(struct watch *w)
 	}
 }
 
+/* The watch's own pidfile (-P) must be a regular file: 1 with errno set when
+ * the open failed or it is something else (a FIFO with a reader, a device). */
+#define EFTYPE_NOTREG EINVAL
+static int pidfile_refused(int fd)
+{
+	struct stat sb;
+
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EFTYPE_NOTREG;
+		return 1;
+	}
+	return 0;
+}
+
 /* The parent returns only once the daemon has applied every rule and
  * listens: an init script's start is then done, and its status right after
  * finds the pidfile.  The parent writes the pidfile, before any chdir, so
@@ -359,14 +376,21 @@ static int daemonize(const char *pidfile)
 		if (n != 1)
 			die(EX_FAIL, "start watch daemon: it exited before it was ready "
 			    "(see the system log)");
-		fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		/* Never through a link, never blocked by a FIFO, only into a
+		 * regular file: truncated once fstat said so. */
+		fd = open(pidfile, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			  0644);
 		snprintf(buf, sizeof buf, "%ld\n", (long)pid);
-		if (fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) || close(fd) < 0) {
+		if (pidfile_refused(fd) || ftruncate(fd, 0) < 0
+		    || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf) || close(fd) < 0) {
 			int e = errno;
+			char esc[512];
 
 			/* Without its pidfile no init script could stop it. */
 			kill(pid, SIGTERM);
-			die(EX_FAIL, "write pidfile %s: %s", pidfile, strerror(e));
+			die(EX_FAIL, "write pidfile %s: %s", msg_esc(esc, sizeof esc, pidfile),
+			    e == ELOOP ? "a symbolic link: refused" : e == ENXIO || e == EFTYPE_NOTREG
+			    ? "not a regular file: refused" : strerror(e));
 		}
 		exit(EX_OK);
 	}

@@ -419,6 +419,30 @@ forks() {
 	wait_for adj_is "$pid" 700
 }
 
+# No watch daemon of this test's table is left running.
+no_daemon() { ! pgrep -f -- "watch -c $T/og.conf" >/dev/null; }
+
+@test "-P on a symbolic link or a FIFO is refused, writes nothing through it, and leaves no daemon" {
+	conf "hog 700 exe=$T/hogx"
+	echo keep >"$T/target"
+	ln -s "$T/target" "$T/og.pid"
+	run -1 timeout 20 "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid"
+	assert_output "oomguard: write pidfile $T/og.pid: a symbolic link: refused"
+	assert_equal "$(cat "$T/target")" keep
+	wait_for no_daemon || fail "a daemon was left running"
+	rm "$T/og.pid"
+	mkfifo "$T/og.pid"
+	run -1 timeout 20 "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid"
+	assert_output "oomguard: write pidfile $T/og.pid: not a regular file: refused"
+	wait_for no_daemon || fail "a daemon was left running"
+	# A FIFO with a reader waiting: opened at once, but still no pidfile.
+	cat "$T/og.pid" >"$T/read" 3>&- &
+	PIDS="$PIDS $!"
+	run -1 timeout 20 "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid"
+	assert_output "oomguard: write pidfile $T/og.pid: not a regular file: refused"
+	wait_for no_daemon || fail "a daemon was left running"
+}
+
 @test "-b with a relative -P writes it where the caller stands" {
 	conf "hog 700 exe=$T/hogx"
 	cd "$T"
