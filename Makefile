@@ -123,30 +123,28 @@ lint-tidy:
 demo: all bin/hog
 	sh tests/demo.sh
 
+# Every directory and file with an explicit mode, whatever the umask: under
+# umask 000, mkdir -p and cp made /usr/share/oomguard 0777, and root sources
+# the hook in it.  Generated files are made in bin/ first, then installed.
 install: all
-	mkdir -p $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-	         $(DESTDIR)$(DATADIR) $(DESTDIR)$(LSBDIR) $(DESTDIR)$(SYSCONFDIR)/oomguard.d
-	cp bin/oomguard $(DESTDIR)$(SBINDIR)/oomguard
-	chmod 755 $(DESTDIR)$(SBINDIR)/oomguard
+	install -d -m 755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	         $(DESTDIR)$(DATADIR) $(DESTDIR)$(LSBDIR) $(DESTDIR)$(SYSCONFDIR) \
+	         $(DESTDIR)$(SYSCONFDIR)/oomguard.d
+	install -m 755 bin/oomguard $(DESTDIR)$(SBINDIR)/oomguard
 	ln -sf oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect
-	cp upstart/oomguard-upstart $(DESTDIR)$(SBINDIR)/oomguard-upstart
-	chmod 755 $(DESTDIR)$(SBINDIR)/oomguard-upstart
-	cp hooks/oomguard.sh $(DESTDIR)$(DATADIR)/oomguard.sh
-	sed 's|/usr/share/oomguard/|$(DATADIR)/|' hooks/init-functions.d/50-oomguard \
-	    >$(DESTDIR)$(LSBDIR)/50-oomguard
-	chmod 644 $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard
-	cp man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
-	cp man/oomguard-upstart.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8
+	install -m 755 upstart/oomguard-upstart $(DESTDIR)$(SBINDIR)/oomguard-upstart
+	install -m 644 hooks/oomguard.sh $(DESTDIR)$(DATADIR)/oomguard.sh
+	sed 's|/usr/share/oomguard/|$(DATADIR)/|' hooks/init-functions.d/50-oomguard >bin/50-oomguard
+	install -m 644 bin/50-oomguard $(DESTDIR)$(LSBDIR)/50-oomguard
+	install -m 644 man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
+	install -m 644 man/oomguard-upstart.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8
 	# oom-kill-protect is documented in oomguard(8).
-	echo '.so man8/oomguard.8' >$(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8
-	cp man/oomguard.conf.5 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
-	chmod 644 $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8 \
-	      $(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8 \
-	      $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
+	echo '.so man8/oomguard.8' >bin/oom-kill-protect.8
+	install -m 644 bin/oom-kill-protect.8 $(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8
+	install -m 644 man/oomguard.conf.5 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5
 	# Never overwrite the administrator's table.
 	[ -e $(DESTDIR)$(SYSCONFDIR)/oomguard.conf ] || \
-	    { cp oomguard.conf $(DESTDIR)$(SYSCONFDIR)/oomguard.conf && \
-	      chmod 644 $(DESTDIR)$(SYSCONFDIR)/oomguard.conf; }
+	    install -m 644 oomguard.conf $(DESTDIR)$(SYSCONFDIR)/oomguard.conf
 
 # Leaves /etc/oomguard.conf and oomguard.d: they are the administrator's.
 uninstall:

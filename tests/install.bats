@@ -32,3 +32,15 @@ load common
 		"$T/root/lib/lsb/init-functions.d/50-oomguard"
 	[ -x "$T/root/opt/og/sbin/oomguard" ]
 }
+
+@test "make install under umask 000: every directory 0755, every file 0644 or 0755" {
+	(umask 000 && make -s -C "$TOP" install PREFIX=/usr DESTDIR="$T/root" >/dev/null)
+	run find "$T/root" -mindepth 1 ! -type l ! -perm 755 ! -perm 644 -printf '%m %p\n'
+	assert_output ''
+	run find "$T/root" -mindepth 1 -perm /022 ! -type l -printf '%m %p\n'
+	assert_output ''
+	assert_equal "$(stat -c %a "$T/root/usr/share/oomguard")" 755
+	assert_equal "$(stat -c %a "$T/root/usr/share/oomguard/oomguard.sh")" 644
+	assert_equal "$(stat -c %a "$T/root/etc/oomguard.d")" 755
+	assert_equal "$(stat -c %a "$T/root/usr/sbin/oomguard")" 755
+}
