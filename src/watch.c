@@ -29,9 +29,10 @@
 
 /* Writes that failed (a negative score without CAP_SYS_RESOURCE): tried
  * once per process, not at every rescan or exec event, which would fill
- * the log with the same line every few seconds for ever. */
-#define REFUSED_MAX 64
-
+ * the log with the same line every few seconds for ever.  Remembered per
+ * (PID, start time) without a cap: a fixed ring of 64 forgot the 65th of 80
+ * refused processes and logged the same refusals again and again.  Entries
+ * of exited processes are dropped before the list grows. */
 struct refused {
 	int pid, score;
 	unsigned long long start;
@@ -44,8 +45,10 @@ struct watch {
 	unsigned long long *pf_start;
 	int any_children;		/* some rule has children= */
 	int ino, ev, interval;
-	struct refused refused[REFUSED_MAX];
-	unsigned nrefused;		/* entries written, a ring */
+	struct refused *refused;
+	size_t nrefused, refused_cap;
+	long long last_full, full_due;	/* full passes: at most one a second */
+	int want_comm;			/* some rule looks at names: COMM events matter */
 };
 
 static int sigpipe_w = -1;
@@ -92,18 +95,54 @@ static int adj_now(int pid, int *adj)
 	return rc;
 }
 
+/* Drop the refusals of processes that exited (or whose PID was reused). */
+static void prune_refused(struct watch *w)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < w->nrefused; i++) {
+		struct pstat st;
+		int fd = proc_open(w->refused[i].pid), live;
+
+		live = fd >= 0 && proc_stat(fd, &st) == 0 && st.start == w->refused[i].start;
+		if (fd >= 0)
+			close(fd);
+		if (live)
+			w->refused[k++] = w->refused[i];
+	}
+	w->nrefused = k;
+}
+
+static void remember_refusal(struct watch *w, const struct pinfo *p, int score)
+{
+	if (w->nrefused == w->refused_cap)
+		prune_refused(w);
+	if (w->nrefused == w->refused_cap) {
+		size_t cap = w->refused_cap ? w->refused_cap * 2 : 64;
+		struct refused *n = realloc(w->refused, cap * sizeof *n);
+
+		if (!n)
+			return;	/* tried again at the next event: no worse than before */
+		w->refused = n;
+		w->refused_cap = cap;
+	}
+	w->refused[w->nrefused].pid = p->pid;
+	w->refused[w->nrefused].start = p->start;
+	w->refused[w->nrefused++].score = score;
+}
+
 /* Set p to score unless it has it already: a daemon that keeps being told
  * the same thing should not fill the log. */
 static void ensure(struct watch *w, const struct pinfo *p, int score, const struct rule *r,
 		   const char *how)
 {
 	int adj, rc;
-	unsigned i;
+	size_t i;
 	char esc[80];
 
 	if (p->kthread || adj_now(p->pid, &adj) < 0 || adj == score)
 		return;
-	for (i = 0; i < REFUSED_MAX && i < w->nrefused; i++)
+	for (i = 0; i < w->nrefused; i++)
 		if (w->refused[i].pid == p->pid && w->refused[i].start == p->start
 		    && w->refused[i].score == score)
 			return;
@@ -112,13 +151,8 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 	if (rc == EX_OK)
 		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid,
 		    msg_esc(esc, sizeof esc, p->comm), score, r->name, how, kind_word(r));
-	else if (rc == EX_FAIL) {
-		struct refused *f = &w->refused[w->nrefused++ % REFUSED_MAX];
-
-		f->pid = p->pid;
-		f->start = p->start;
-		f->score = score;
-	}
+	else if (rc == EX_FAIL)
+		remember_refusal(w, p, score);
 }
 
 /* A child that runs another program than its parent: its exe differs, or,
@@ -231,6 +265,41 @@ static void full_pass(struct watch *w)
 	free(v);
 }
 
+/* A full pass asked for by lost events (ENOBUFS, inotify overflow), which
+ * any user can cause: at most one a second, the rest folded into one that
+ * the main loop runs when it is due. */
+static void full_pass_soon(struct watch *w)
+{
+	long long t = now_ms();
+
+	if (t - w->last_full >= 1000) {
+		w->last_full = t;
+		w->full_due = 0;
+		full_pass(w);
+	} else if (!w->full_due)
+		w->full_due = w->last_full + 1000;
+}
+
+/* Does an inotify event name something on the way to a pidfile?  Events
+ * for other names in a watched directory (which may be one any user can
+ * write) change nothing: a pidfile rule is read again only for its own. */
+static int name_matters(const struct watch *w, const struct inotify_event *e)
+{
+	size_t i, len;
+
+	if (!e->len)
+		return 1;
+	len = strlen(e->name);
+	for (i = 0; i < w->conf.n; i++) {
+		const char *p = w->conf.rules[i].pidfile, *c;
+
+		for (c = p; c && (c = strstr(c, e->name)); c++)
+			if (c > p && c[-1] == '/' && (c[len] == '/' || !c[len]))
+				return 1;
+	}
+	return 0;
+}
+
 /* Watch the directory of each pidfile, or its nearest existing ancestor
  * while the directory is still to be made; re-armed after every event,
  * which follows the path down as it appears. */
@@ -275,14 +344,19 @@ static void install(struct watch *w, struct conf *c)
 	conf_free(&w->conf);
 	w->conf = *c;
 	w->any_children = 0;
-	for (i = 0; i < c->n; i++)
+	w->want_comm = 0;
+	for (i = 0; i < c->n; i++) {
 		w->any_children |= c->rules[i].has_children;
+		w->want_comm |= c->rules[i].comm != NULL || c->rules[i].has_children;
+	}
 	w->pf_pid = calloc(c->n + 1, sizeof *w->pf_pid);
 	w->pf_start = calloc(c->n + 1, sizeof *w->pf_start);
 	if (!w->pf_pid || !w->pf_start)
 		die(EX_FAIL, "load %s: out of memory", w->path);
 	/* New rules, maybe new scores: try every process again. */
 	w->nrefused = 0;
+	w->last_full = now_ms();
+	w->full_due = 0;
 	if (w->ino >= 0) {
 		close(w->ino);
 		w->ino = notify_fd();
@@ -291,14 +365,22 @@ static void install(struct watch *w, struct conf *c)
 	full_pass(w);
 }
 
-static void drain_inotify(struct watch *w)
+/* Both drains return how many events they read: a flood is any user's to
+ * make (renames in a watched directory they can write, a prctl loop), and
+ * the main loop then pauses a little, so that events are read in big
+ * batches or dropped (overflow: one rate-limited rescan) instead of one
+ * wakeup each. */
+#define FLOOD 64
+#define FLOOD_PAUSE_MS 20
+
+static int drain_inotify(struct watch *w)
 {
 	union {
 		char buf[4096];
 		struct inotify_event ev;
 	} u;
 	ssize_t n;
-	int overflow = 0;
+	int overflow = 0, relevant = 0, count = 0;
 
 	while ((n = read(w->ino, u.buf, sizeof u.buf)) > 0) {
 		char *p = u.buf;
@@ -308,31 +390,47 @@ static void drain_inotify(struct watch *w)
 
 			if (e->mask & IN_Q_OVERFLOW)
 				overflow = 1;
+			else if (!relevant)
+				relevant = name_matters(w, e);
+			count++;
 			p += sizeof *e + e->len;
 		}
 	}
+	if (!overflow && !relevant)
+		return count;
 	arm(w);
 	if (overflow)
-		full_pass(w);
+		full_pass_soon(w);
 	else
 		probe_pidfiles(w);
+	return count;
 }
 
-static void drain_events(struct watch *w)
+static int drain_events(struct watch *w)
 {
 	struct procev ev[256];
-	int n, i;
+	int n, i, count = 0;
 
 	while ((n = procev_read(w->ev, ev, 256)) > 0) {
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			/* A renaming loop sends one COMM event per rename: once
+			 * per batch is enough, and none when no rule looks at
+			 * names. */
+			if (ev[i].type == PROCEV_COMM
+			    && (!w->want_comm || (i > 0 && ev[i - 1].pid == ev[i].pid)))
+				continue;
 			handle_pid(w, ev[i].pid);
+		}
+		count += n;
 		if (n < 256)
-			return;
+			return count;
 	}
 	if (n < 0) {
-		say("watch process events: %s; rescanning every process", strerror(errno));
-		full_pass(w);
+		if (!w->full_due)
+			say("watch process events: %s; rescanning every process", strerror(errno));
+		full_pass_soon(w);
 	}
+	return count + FLOOD;
 }
 
 /* The watch's own pidfile (-P) must be a regular file: 1 with errno set when
@@ -407,7 +505,7 @@ int watch_main(int argc, char **argv)
 	struct conf c;
 	struct sigaction sa;
 	const char *pidfile = "/run/oomguard.pid";
-	int fds[2], i, background = 0, use_syslog = 0, ready = -1;
+	int fds[2], i, background = 0, use_syslog = 0, ready = -1, flood;
 	long long next = 0;
 	long v;
 
@@ -480,6 +578,16 @@ int watch_main(int argc, char **argv)
 			p[nfds].fd = w.ino;
 			p[nfds++].events = POLLIN;
 		}
+		if (w.full_due) {
+			long long due = w.full_due - now_ms();
+
+			if (due <= 0) {
+				w.full_due = 0;
+				w.last_full = now_ms();
+				full_pass(&w);
+			} else
+				timeout = (int)due;
+		}
 		/* A deadline, not a timeout restarted by each event: in a
 		 * busy pidfile directory the rescan must still come. */
 		if (next) {
@@ -490,7 +598,8 @@ int watch_main(int argc, char **argv)
 				next = now_ms() + w.interval * 1000LL;
 				left = w.interval * 1000LL;
 			}
-			timeout = (int)left;
+			if (timeout < 0 || left < timeout)
+				timeout = (int)left;
 		}
 		if (poll(p, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
@@ -513,18 +622,24 @@ int watch_main(int argc, char **argv)
 					say("watch: stopped by signal %d", sig);
 					free(w.pf_pid);
 					free(w.pf_start);
+					free(w.refused);
 					conf_free(&w.conf);
 					return EX_OK;
 				}
 			}
 		}
-		for (i = 1; i < nfds; i++) {
+		for (i = 1, flood = 0; i < nfds; i++) {
 			if (!p[i].revents)
 				continue;
 			if (p[i].fd == w.ev)
-				drain_events(&w);
+				flood |= drain_events(&w) >= FLOOD;
 			else if (p[i].fd == w.ino)
-				drain_inotify(&w);
+				flood |= drain_inotify(&w) >= FLOOD;
+		}
+		if (flood) {
+			struct timespec ts = { 0, FLOOD_PAUSE_MS * 1000000L };
+
+			nanosleep(&ts, NULL);
 		}
 	}
 }

@@ -383,6 +383,48 @@ forks() {
 	assert_equal "$(cat "$T/proc/101/oom_score_adj")" 500
 }
 
+# Succeeds once the log names pid $1.
+logged() { grep -q "pid $1 " "$T/watch.log"; }
+
+@test "80 refused processes: each refusal is said once, however many rescans" {
+	conf "prot -500 exe=$T/hogx"
+	for _ in $(seq 80); do bg 0 "$T/hogx"; done
+	OOMGUARD_NO_PROC_EVENTS=1 watch_start -i 1
+	wait_for logged "$pid"
+	# Each new process is seen by a rescan: two more rescans at least.
+	for _ in 1 2 3; do
+		bg 0 "$T/hogx"
+		wait_for logged "$pid" || fail "not refused: $pid"
+	done
+	run sh -c "grep -o 'pid [0-9]* ' '$T/watch.log' | sort | uniq -d"
+	assert_output ''
+	assert_equal "$(grep -c 'pid [0-9]* ' "$T/watch.log")" 83
+}
+
+@test "renames by nobody in a watched directory cost the watch little CPU (< 0.3 s in 3 s)" {
+	cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$T/churn" "$TOP/bench/churn.c"
+	chmod 755 "$T"
+	mkdir -m 755 "$T/user"
+	chown nobody "$T/user"
+	conf "svc 600 pidfile=$T/user/svc.pid"
+	watch_start
+	c0=$(sed 's/.*) //' "/proc/$DPID/stat" | awk '{ print $12 + $13 }')
+	ops=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T/churn" rename "$T/user" 3)
+	c1=$(sed 's/.*) //' "/proc/$DPID/stat" | awk '{ print $12 + $13 }')
+	ticks=$(getconf CLK_TCK)
+	[ "$ops" -gt 10000 ] || fail "only $ops renames"
+	[ $(((c1 - c0) * 10)) -lt $((ticks * 3)) ] ||
+		fail "$((c1 - c0)) ticks of CPU for $ops renames"
+	# and the pidfile rule still works in that directory (for a process of
+	# the directory's owner: oomguard(8), pidfiles)
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/hogx" 1000 3>&- &
+	n=$!
+	PIDS="$PIDS $n"
+	wait_for owned_by "/proc/$n" 65534
+	echo "$n" >"$T/user/svc.pid"
+	wait_for adj_is "$n" 600
+}
+
 @test "a pidfile rule with tree=yes sets the whole tree" {
 	conf "svc 600 pidfile=$T/run/svc.pid tree=yes"
 	watch_start
