@@ -83,5 +83,5 @@ for mode in comm rename both; do
 	printf '| %s | %s | %s | %s |\n' "$mode" "$ops" \
 		"$(awk -v t="$((c1 - c0))" -v h="$tck" 'BEGIN { printf "%.2f", t / h }')" "$((l1 - l0))"
 done
-printf '\nRefusals logged at start for the 80 processes: %s\n' \
+printf '\nRefusal lines in the whole log (80 refused processes): %s\n' \
 	"$(grep -c 'pid .*-500' "$tmp/log" || true)"
