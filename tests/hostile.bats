@@ -427,3 +427,20 @@ run_watch_once() {
 	assert_output --partial ': path too long'
 	[ "${#output}" -lt 1100 ] || fail "a line of ${#output} bytes"
 }
+
+@test "watch: SIGHUP with a FIFO dropped in reloads without blocking, and SIGTERM still stops it" {
+	"$OG" watch -c "$C" >"$T/w.log" 2>&1 3>&- &
+	WPID=$!
+	wait_for grep -q 'rules from' "$T/w.log"
+	mkfifo -m 644 "$D/zz-evil.conf"
+	kill -HUP "$WPID"
+	wait_for grep -q 'reload .*: 1 rules' "$T/w.log" || fail "$(cat "$T/w.log")"
+	grep -qF "read $D/zz-evil.conf: refused: not a regular file" "$T/w.log"
+	kill -TERM "$WPID"
+	wait_for test_state_gone "$WPID" || fail "SIGTERM did not stop it"
+	run wait "$WPID"
+	assert_success
+	WPID=
+}
+
+test_state_gone() { ! kill -0 "$1" 2>/dev/null || [ "$(state_of "$1" 2>/dev/null)" = Z ]; }
