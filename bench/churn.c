@@ -20,14 +20,20 @@ int main(int argc, char **argv)
 {
 	char a[4096], b[4096], name[16];
 	unsigned long n = 0;
-	double end;
+	double end, secs;
+	char *e;
 	int rename_mode = argc == 4 && !strcmp(argv[1], "rename");
 
 	if (!rename_mode && !(argc == 3 && !strcmp(argv[1], "comm"))) {
 		fprintf(stderr, "usage: churn comm SECS | churn rename DIR SECS\n");
 		return 2;
 	}
-	end = now() + atof(argv[argc - 1]);
+	secs = strtod(argv[argc - 1], &e);
+	if (e == argv[argc - 1] || *e || secs <= 0 || secs > 3600) {
+		fprintf(stderr, "churn: %s: not a number of seconds\n", argv[argc - 1]);
+		return 2;
+	}
+	end = now() + secs;
 	if (rename_mode) {
 		FILE *f;
 

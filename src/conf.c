@@ -246,7 +246,7 @@ static void refuse(struct conf *c, const char *path, const char *what, const cha
 static int open_dir_checked(const char *dir, const char *path, struct conf *c)
 {
 	char cur[4096] = "/", name[256];
-	const char *p = dir, *why;
+	const char *p = dir;
 	int fd;
 
 	if (geteuid() != 0)
@@ -256,6 +256,7 @@ static int open_dir_checked(const char *dir, const char *path, struct conf *c)
 		struct stat sb;
 		size_t len, at;
 		int next;
+		const char *why;
 
 		if (fd < 0 || fstat(fd, &sb) < 0)
 			return fd < 0 ? -1 : (close(fd), -1);
@@ -290,18 +291,17 @@ static int open_dir_checked(const char *dir, const char *path, struct conf *c)
 /* The whole file, NUL-terminated: a table is a few lines, and one read
  * into memory sees every byte (a NUL inside a line included).  Bigger than
  * this is not a table. */
-#define CONF_FILE_MAX (1024 * 1024)
+#define CONF_FILE_MAX 1048576L
 
 static char *slurp(int fd, size_t *len)
 {
 	char *buf = malloc(CONF_FILE_MAX + 2);
-	ssize_t n;
 
 	if (!buf)
 		die(EX_FAIL, "read configuration: out of memory");
 	*len = 0;
 	while (*len <= CONF_FILE_MAX) {
-		n = read(fd, buf + *len, CONF_FILE_MAX + 1 - *len);
+		ssize_t n = read(fd, buf + *len, CONF_FILE_MAX + 1 - *len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -138,7 +138,6 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 {
 	int adj, rc;
 	size_t i;
-	char esc[80];
 
 	if (p->kthread || adj_now(p->pid, &adj) < 0 || adj == score)
 		return;
@@ -148,10 +147,12 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 			return;
 	/* A short-lived process that exited meanwhile is no news. */
 	rc = score_set_member(p->pid, score, p->start);
-	if (rc == EX_OK)
+	if (rc == EX_OK) {
+		char esc[80];
+
 		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid,
 		    msg_esc(esc, sizeof esc, p->comm), score, r->name, how, kind_word(r));
-	else if (rc == EX_FAIL)
+	} else if (rc == EX_FAIL)
 		remember_refusal(w, p, score);
 }
 
@@ -219,7 +220,7 @@ static void probe_pidfiles(struct watch *w)
 		struct pinfo p;
 		int pid;
 		unsigned long long start;
-		char why[8], esc[80];
+		char why[8];
 
 		if (!r->pidfile)
 			continue;
@@ -242,9 +243,12 @@ static void probe_pidfiles(struct watch *w)
 		if (rules_match(&w->conf, &p, w->pf_pid, w->pf_start) != r)
 			continue;
 		if (r->tree) {
-			if (apply_tree_pinned(pid, start, r->score) == EX_OK)
+			if (apply_tree_pinned(pid, start, r->score) == EX_OK) {
+				char esc[80];
+
 				say("set pid %d (%s) and its tree OOM score %d: rule %s (pidfile)",
 				    pid, msg_esc(esc, sizeof esc, p.comm), r->score, r->name);
+			}
 		} else
 			ensure(w, &p, r->score, r, "");
 	}
