@@ -284,6 +284,23 @@ static void full_pass_soon(struct watch *w)
 		w->full_due = w->last_full + 1000;
 }
 
+/* Run the rate-limited full pass if it is due; the poll timeout until it
+ * is, or -1 when none is waiting. */
+static int run_due(struct watch *w)
+{
+	long long due;
+
+	if (!w->full_due)
+		return -1;
+	due = w->full_due - now_ms();
+	if (due > 0)
+		return (int)due;
+	w->full_due = 0;
+	w->last_full = now_ms();
+	full_pass(w);
+	return -1;
+}
+
 /* Does an inotify event name something on the way to a pidfile?  Events
  * for other names in a watched directory (which may be one any user can
  * write) change nothing: a pidfile rule is read again only for its own. */
@@ -408,6 +425,13 @@ static int drain_inotify(struct watch *w)
 	else
 		probe_pidfiles(w);
 	return count;
+}
+
+static void flood_pause(void)
+{
+	struct timespec ts = { 0, FLOOD_PAUSE_MS * 1000000L };
+
+	nanosleep(&ts, NULL);
 }
 
 static int drain_events(struct watch *w)
@@ -582,16 +606,7 @@ int watch_main(int argc, char **argv)
 			p[nfds].fd = w.ino;
 			p[nfds++].events = POLLIN;
 		}
-		if (w.full_due) {
-			long long due = w.full_due - now_ms();
-
-			if (due <= 0) {
-				w.full_due = 0;
-				w.last_full = now_ms();
-				full_pass(&w);
-			} else
-				timeout = (int)due;
-		}
+		timeout = run_due(&w);
 		/* A deadline, not a timeout restarted by each event: in a
 		 * busy pidfile directory the rescan must still come. */
 		if (next) {
@@ -640,10 +655,7 @@ int watch_main(int argc, char **argv)
 			else if (p[i].fd == w.ino)
 				flood |= drain_inotify(&w) >= FLOOD;
 		}
-		if (flood) {
-			struct timespec ts = { 0, FLOOD_PAUSE_MS * 1000000L };
-
-			nanosleep(&ts, NULL);
-		}
+		if (flood)
+			flood_pause();
 	}
 }
