@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "msg.h"
 #include "num.h"
 #include "proc.h"
 
@@ -195,8 +196,28 @@ static void test_pidline(void)
 	pidline_bad("\x7f" "ELF", 4, "not a decimal PID", "pidline: binary junk is refused");
 }
 
+static void esc_is(const char *in, size_t size, const char *want, const char *name)
+{
+	char out[64];
+
+	ok(!strcmp(msg_esc(out, size, in), want), name);
+}
+
+/* msg_esc: what every name, command line and path is printed through. */
+static void test_esc(void)
+{
+	esc_is("mysqld", 64, "mysqld", "esc: printable ASCII unchanged");
+	esc_is("a\nb\tc\rd", 64, "a\\nb\\tc\\rd", "esc: newline, tab, CR by name");
+	esc_is("\033[2J", 64, "\\x1b[2J", "esc: ESC as \\x1b");
+	esc_is("a\\b", 64, "a\\\\b", "esc: a backslash doubled");
+	esc_is("\x7f\x9b\xff", 64, "\\x7f\\x9b\\xff", "esc: DEL, C1 CSI, 8-bit as \\xHH");
+	esc_is("abcdefghij", 8, "abcd...", "esc: cut with ... within size");
+	esc_is("\033\033", 8, "\\x1b...", "esc: an escape never cut in half");
+}
+
 int main(void)
 {
+	test_esc();
 	test_scores();
 	test_pids();
 	test_mapping();
