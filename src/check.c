@@ -94,8 +94,8 @@ static void judge(struct report *rep, const struct rule *r, const struct pinfo *
 			 "add children=SCORE", kids, example);
 		row(rep, r, p, adj, "spawner", detail);
 	} else if (rule_limited(r, want, &uid)) {
-		snprintf(detail, sizeof detail, "a negative score by comm= or exe= goes only "
-			 "to processes of uid %lu (user=); see oomguard.conf(5)", uid);
+		snprintf(detail, sizeof detail, "negative by name: uid %lu only; "
+			 "see oomguard.conf(5)", uid);
 		row(rep, r, p, adj, "ok", detail);
 	} else
 		row(rep, r, p, adj, "ok", "");

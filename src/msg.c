@@ -124,11 +124,13 @@ static size_t defang(char *line, size_t len, size_t size)
 	for (i = 0; i < len && o + 5 < sizeof out && o + 5 < size; i++) {
 		unsigned char c = (unsigned char)line[i];
 
+		out[o] = (char)c;
 		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02x", c);
+			o += esc_byte(c, out + o);
 		else
-			out[o++] = (char)c;
+			o++;
 	}
+	/* cppcheck-suppress uninitvar ; out[0..o) is written above */
 	memcpy(line, out, o);
 	return o;
 }

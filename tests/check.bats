@@ -144,7 +144,7 @@ tab=$(printf '\t')
 	# With children= the spawner is ok.
 	conf "cron -900 exe=/usr/sbin/cron children=0"
 	run -0 "$OG" check -c "$T/og.conf" --format=tsv
-	assert_line --index 0 "cron${tab}200${tab}cron${tab}-900${tab}-900${tab}ok${tab}a negative score by comm= or exe= goes only to processes of uid 0 (user=); see oomguard.conf(5)"
+	assert_line --index 0 "cron${tab}200${tab}cron${tab}-900${tab}-900${tab}ok${tab}negative by name: uid 0 only; see oomguard.conf(5)"
 }
 
 @test "spawner: a script's children run by the same interpreter count by name (fake procfs)" {
@@ -188,7 +188,7 @@ tab=$(printf '\t')
 	fproc 501 1 mysqld /opt/mysqld 0 65534
 	conf "db -500 exe=/opt/mysqld"
 	run -0 "$OG" check -c "$T/og.conf" --format=tsv
-	assert_output "db${tab}500${tab}mysqld${tab}-500${tab}-500${tab}ok${tab}a negative score by comm= or exe= goes only to processes of uid 0 (user=); see oomguard.conf(5)"
+	assert_output "db${tab}500${tab}mysqld${tab}-500${tab}-500${tab}ok${tab}negative by name: uid 0 only; see oomguard.conf(5)"
 	# With user=, that user's processes instead; a positive score, everyone's.
 	conf "db -500 exe=/opt/mysqld user=65534"
 	run -1 "$OG" check -c "$T/og.conf" --format=tsv

@@ -204,7 +204,7 @@ evil_file() { printf '%s\n' "$EVIL" >"$1"; }
 @test "hostile 16: drop-in with a NUL byte inside its rule line" {
 	printf 'evil 900 exe=%s\0 this part is hidden from fgets\n' "$T/victim" >"$D/zz-evil.conf"
 	chmod 644 "$D/zz-evil.conf"
-	run_case no "$D/zz-evil.conf:1: a NUL byte in the line"
+	run_case no "$D/zz-evil.conf:1: a NUL byte"
 }
 
 @test "hostile 17: drop-in larger than 1 MiB with the rule at its end" {
@@ -327,7 +327,7 @@ evil_file() { printf '%s\n' "$EVIL" >"$1"; }
 	PIDS="$PIDS $!"
 	wait_for grep -q evil "/proc/$!/cmdline"
 	C=/proc/$!/cmdline
-	run_case no "$C: refused: a file of /proc or /sys"
+	run_case no "$C: refused: on /proc or /sys"
 }
 
 @test "hostile 32: the table is a character device" {
