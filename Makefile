@@ -72,7 +72,17 @@ bin/hog: tests/helpers/hog.c
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ tests/helpers/hog.c
 
-test: all static bin/unit bin/hog bin/oldkernel
+# tests/identity.bats: a wall clock stepped for one program only (LD_PRELOAD
+# on the dynamic build), and a process with a second thread.
+bin/clockstep.so: tests/helpers/clockstep.c
+	@mkdir -p bin
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -fPIC -shared -o $@ tests/helpers/clockstep.c
+
+bin/threads: tests/helpers/threads.c
+	@mkdir -p bin
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -pthread -o $@ tests/helpers/threads.c
+
+test: all static bin/unit bin/hog bin/oldkernel bin/clockstep.so bin/threads
 	sh tests/run
 
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch corpus under bin/

@@ -21,15 +21,19 @@ int hook_main(int argc, char **argv)
 	const struct rule *r;
 	struct conf c;
 	struct pidwait w;
-	int i = 1, pid, rc, named = 0;
+	int i = 1, pid, rc, named = 0, restart = 0;
 
-	if (argc > 2 && !strcmp(argv[1], "-c")) {
-		path = argv[2];
+	if (argc > i + 1 && !strcmp(argv[i], "-c")) {
+		path = argv[i + 1];
 		named = 1;
-		i = 3;
+		i += 2;
+	}
+	if (argc > i && (!strcmp(argv[i], "-r") || !strcmp(argv[i], "--restart"))) {
+		restart = 1;
+		i++;
 	}
 	if (argc - i != 2) {
-		die(EX_USAGE, "parse arguments: apply takes [-c CONFIG] NAME PID");
+		die(EX_USAGE, "parse arguments: apply takes [-c CONFIG] [-r] NAME PID");
 	}
 	if ((why = pid_parse(argv[i + 1], &pid)))
 		die(EX_USAGE, "parse PID %s: %s", argv[i + 1], why);
@@ -47,6 +51,7 @@ int hook_main(int argc, char **argv)
 		w.timeout = r->wait >= 0 ? r->wait : 60;
 		w.tree = r->tree;
 		w.background = 1;
+		w.restart = restart;
 		if (pidfile_wait(&w, r->score) != EX_OK && rc == EX_OK)
 			rc = EX_FAIL;
 	}

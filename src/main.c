@@ -19,10 +19,10 @@
 static const char usage[] =
 	"usage: oomguard -n SCORE [--strict] [--] PROG [ARG...]\n"
 	"       oomguard -n SCORE -p PID[,PID...] [-T]\n"
-	"       oomguard -n SCORE -f PIDFILE [-w SECS] [-b] [-T] [--exe PATH] [--name COMM]\n"
+	"       oomguard -n SCORE -f PIDFILE [-w SECS] [-b] [-T] [-r] [--exe PATH] [--name COMM]\n"
 	"       oomguard -p PID[,PID...]\n"
 	"       oomguard -l\n"
-	"       oomguard apply [-c CONFIG] NAME PID\n"
+	"       oomguard apply [-c CONFIG] [-r] NAME PID\n"
 	"       oomguard watch [-c CONFIG] [-i SECS] [-s] [-b [-P PIDFILE]]\n"
 	"       oomguard check [-c CONFIG] [--format=text|tsv]\n"
 	"       oomguard -h | -V\n";
@@ -37,6 +37,8 @@ static const char help[] =
 	"  -f, --pidfile FILE    wait until FILE names a live process, then set it\n"
 	"  -w, --wait SECS       give up waiting after SECS (default 60, 0 = never)\n"
 	"  -b, --background      wait in a detached process, report to syslog\n"
+	"  -r, --restart         the service is restarting: never take the process\n"
+	"                        running when the wait began, wait for the new one\n"
 	"      --exe PATH        accept only a process running PATH\n"
 	"      --name COMM       accept only a process named COMM\n"
 	"  -l, --list            every process, the next OOM victim first\n"
@@ -146,6 +148,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "pidfile", required_argument, 0, 'f' },
 		{ "wait", required_argument, 0, 'w' },
 		{ "background", no_argument, 0, 'b' },
+		{ "restart", no_argument, 0, 'r' },
 		{ "exe", required_argument, 0, 'E' },
 		{ "name", required_argument, 0, 'N' },
 		{ "help", no_argument, 0, 'h' },
@@ -158,7 +161,7 @@ static void parse(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof *o);
 	o->wait.timeout = 60;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+n:p:Tlf:w:bhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+n:p:Tlf:w:brhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': o->score_arg = optarg; break;
 		case 'p': add_pids(o, optarg); break;
@@ -174,6 +177,7 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->wait_given = 1;
 			break;
 		case 'b': o->wait.background = 1; break;
+		case 'r': o->wait.restart = 1; break;
 		case 'E': o->wait.exe = optarg; break;
 		case 'N': o->wait.comm = optarg; break;
 		case 'h': o->show_help = 1; break;
@@ -214,9 +218,11 @@ static void validate(struct opts *o)
 		usage_error("parse option", "-T", "needs -n SCORE");
 	if (o->strict && !o->prog)
 		usage_error("parse option", "--strict", "goes with PROG");
-	if (!o->wait.path && (o->wait_given || o->wait.background || o->wait.exe || o->wait.comm))
+	if (!o->wait.path && (o->wait_given || o->wait.background || o->wait.restart
+			      || o->wait.exe || o->wait.comm))
 		usage_error("parse option", o->wait_given ? "-w" : o->wait.background ? "-b"
-			    : o->wait.exe ? "--exe" : "--name", "goes with -f");
+			    : o->wait.restart ? "-r" : o->wait.exe ? "--exe" : "--name",
+			    "goes with -f");
 	o->wait.tree = o->tree;
 }
 
