@@ -29,14 +29,14 @@ int hook_main(int argc, char **argv)
 		i = 3;
 	}
 	if (argc - i != 2) {
-		die(EX_USAGE, "parse arguments: apply takes [-c CONFIG] NAME PID");
+		die(EXIT_USAGE, "parse arguments: apply takes [-c CONFIG] NAME PID");
 	}
 	if ((why = pid_parse(argv[i + 1], &pid)))
-		die(EX_USAGE, "parse PID %s: %s", argv[i + 1], why);
+		die(EXIT_USAGE, "parse PID %s: %s", argv[i + 1], why);
 	if (conf_load(path, named, &c) < 0)
-		return EX_USAGE;
+		return EXIT_USAGE;
 	if (!(r = conf_find(&c, argv[i])))
-		return EX_OK;
+		return EXIT_OK;
 	score_warn_unkillable(r->score);
 	rc = score_set(pid, r->score, 0);
 	if (r->pidfile) {
@@ -47,8 +47,8 @@ int hook_main(int argc, char **argv)
 		w.timeout = r->wait >= 0 ? r->wait : 60;
 		w.tree = r->tree;
 		w.background = 1;
-		if (pidfile_wait(&w, r->score) != EX_OK && rc == EX_OK)
-			rc = EX_FAIL;
+		if (pidfile_wait(&w, r->score) != EXIT_OK && rc == EXIT_OK)
+			rc = EXIT_FAIL;
 	}
 	return rc;
 }

@@ -65,14 +65,14 @@ struct opts {
 /* A bad value: one line.  A bad command line: the line and the usage. */
 static void bad(const char *action, const char *object, const char *why)
 {
-	die(EX_USAGE, "%s %s: %s", action, object, why);
+	die(EXIT_USAGE, "%s %s: %s", action, object, why);
 }
 
 static void usage_error(const char *action, const char *object, const char *why)
 {
 	say("%s%s%s: %s", action, *object ? " " : "", object, why);
 	fputs(usage, stderr);
-	exit(EX_USAGE);
+	exit(EXIT_USAGE);
 }
 
 /* Every entry must be a PID: "$(pidof a),$(pidof b)" with one daemon down
@@ -90,7 +90,7 @@ static void add_pids(struct opts *o, const char *list)
 		int pid, *np;
 
 		if (!tok)
-			die(EX_FAIL, "parse PID list %s: out of memory", list);
+			die(EXIT_FAIL, "parse PID list %s: out of memory", list);
 		memcpy(tok, p, len);
 		tok[len] = '\0';
 		if (!len)
@@ -100,7 +100,7 @@ static void add_pids(struct opts *o, const char *list)
 		free(tok);
 		np = realloc(o->pids, (o->npids + 1) * sizeof *o->pids);
 		if (!np)
-			die(EX_FAIL, "parse PID list %s: out of memory", list);
+			die(EXIT_FAIL, "parse PID list %s: out of memory", list);
 		o->pids = np;
 		o->pids[o->npids++] = pid;
 		if (!p[len])
@@ -248,11 +248,11 @@ static int act(struct opts *o)
 
 	if (o->show_help) {
 		printf("%s\n%s", usage, help);
-		return EX_OK;
+		return EXIT_OK;
 	}
 	if (o->show_version) {
 		printf("oomguard %s\n", VERSION);
-		return EX_OK;
+		return EXIT_OK;
 	}
 	if (o->list)
 		return list_procs();
@@ -265,14 +265,14 @@ static int act(struct opts *o)
 		return chain_exec(o->prog);
 	}
 	if (why)
-		die(EX_USAGE, "%s", why);
+		die(EXIT_USAGE, "%s", why);
 	if (o->npids)
 		return apply_pids(o->pids, o->npids, o->score, o->tree);
 	if (o->wait.path)
 		return pidfile_wait(&o->wait, o->score);
 	score_warn_unkillable(o->score);
 	rc = score_set(0, o->score, 0);
-	if (rc != EX_OK && o->strict)
+	if (rc != EXIT_OK && o->strict)
 		return rc;
 	return chain_exec(o->prog);
 }
@@ -296,6 +296,6 @@ int main(int argc, char **argv)
 	rc = act(&o);
 	free(o.pids);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EX_FAIL, "write standard output: %s", strerror(errno));
+		die(EXIT_FAIL, "write standard output: %s", strerror(errno));
 	return rc;
 }

@@ -47,7 +47,7 @@ static int bad(const char *action, const char *object, const char *why)
 {
 	say("%s%s%s: %s", action, *object ? " " : "", object, why);
 	fputs(usage, stderr);
-	return EX_FAIL;
+	return EXIT_FAIL;
 }
 
 int nosh_main(int argc, char **argv)
@@ -63,7 +63,7 @@ int nosh_main(int argc, char **argv)
 			break;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage, stdout);
-			return EX_OK;
+			return EXIT_OK;
 		} else if (argv[i][0] == '-' && argv[i][1] && !isdigit((unsigned char)argv[i][1]))
 			return bad("parse option", argv[i], "unknown option");
 		else
@@ -75,16 +75,16 @@ int nosh_main(int argc, char **argv)
 	if (!strcmp(arg, "fromenv")) {
 		arg = getenv("oomprotect");
 		if (!arg)
-			die(EX_FAIL, "read environment oomprotect: not set");
+			die(EXIT_FAIL, "read environment oomprotect: not set");
 	}
 	if (level_parse(arg, &level))
-		die(EX_FAIL, "parse level '%s': not an integer from -1000 to 1000 "
+		die(EXIT_FAIL, "parse level '%s': not an integer from -1000 to 1000 "
 		    "or true/yes/on/false/no/off", arg);
 	if (i >= argc)
 		return bad("parse arguments", "", "missing program");
 	score_warn_unkillable(level);
-	if (score_set(0, level, 0) != EX_OK
+	if (score_set(0, level, 0) != EXIT_OK
 	    && !(oknoaccess && (errno == EACCES || errno == EPERM)))
-		return EX_FAIL;
+		return EXIT_FAIL;
 	return chain_exec(argv + i);
 }
