@@ -9,7 +9,8 @@
 #define OG_PRINTF(a, b)
 #endif
 
-/* Exit codes: the man page lists the same table. */
+/* Exit codes: the man page lists the same table.  EXIT_, not <sysexits.h>'s
+ * EX_ names: its EX_USAGE is 64, ours is 2. */
 enum {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,	/* a score could not be set or read */

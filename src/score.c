@@ -225,7 +225,8 @@ int score_get(int pid, int *oom_score, int *score_adj)
 void score_warn_unkillable(int score)
 {
 	if (score == SCORE_MIN)
-		say("warning: -1000 makes the process unkillable, and every child it "
-		    "forks inherits that; a tree all at -1000 leaves the OOM killer "
-		    "nothing to kill (a panic on a global OOM); -999..-900 protects almost as well");
+		say("warning: %d makes the process unkillable, and every child it "
+		    "forks inherits that; a tree all at %d leaves the OOM killer "
+		    "nothing to kill (a panic on a global OOM); %d..%d protects almost as well",
+		    SCORE_MIN, SCORE_MIN, SCORE_MIN + 1, SCORE_MIN + 100);
 }

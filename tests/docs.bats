@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The usage text is written once in src/main.c and must stay equal to the
 # man page's SYNOPSIS; every option the program knows is documented.
+bats_require_minimum_version 1.5.0
 load common
 
 synopsis() {
@@ -49,4 +50,14 @@ synopsis() {
 	run sh -c "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l '$TOP/man/oomguard.8' 2>&1 >/dev/null"
 	assert_success
 	assert_output ''
+}
+
+@test "the default wait is one number: src/num.h, the hook, --help, the man pages" {
+	want=$(sed -n 's/^#define WAIT_SECS_DEFAULT \([0-9][0-9]*\)$/\1/p' "$TOP/src/num.h")
+	[ -n "$want" ]
+	run -0 grep -c -- "\${OOM_WAIT:-$want}" "$TOP/hooks/oomguard.sh"
+	run -0 "$OG" --help
+	assert_output --partial "(default $want, 0 = never)"
+	run -0 grep -c -- "default $want" "$TOP/man/oomguard.8"
+	run -0 grep -c -- "$want when not given" "$TOP/man/oomguard.conf.5"
 }
