@@ -61,3 +61,29 @@ synopsis() {
 	run -0 grep -c -- "default $want" "$TOP/man/oomguard.8"
 	run -0 grep -c -- "$want when not given" "$TOP/man/oomguard.conf.5"
 }
+
+# A page's lines as groff sets them, with every italic capital deleted and
+# bold made plain: a placeholder left standing was not in italics.
+unitalic() {
+	groff -man -Tascii -P-c -rLL=250n "$1" 2>/dev/null |
+		sed "s/_$(printf '\b')[A-Z]//g; s/.$(printf '\b')//g"
+}
+
+@test "placeholders are in italics in SYNOPSIS, and in the MODES and OPTIONS headings" {
+	for page in oomguard.8 oomguard-upstart.8 oomguard.conf.5; do
+		left=$(unitalic "$TOP/man/$page" | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' |
+			grep -E '[A-Z]{2,}' || :)
+		assert_equal "$page: $left" "$page: "
+	done
+	# Headings sit 7 columns in; their text, 14.
+	left=$(unitalic "$TOP/man/oomguard.8" | sed -n '/^MODES/,/^OOM-KILL-PROTECT/p' |
+		grep -E '^ {7}(oomguard|-)' | grep -E '[A-Z]{2,}' || :)
+	assert_equal "$left" ''
+}
+
+@test "every man page is silent under groff -ww" {
+	for page in "$TOP"/man/*.[58]; do
+		run -0 groff -man -ww -z "$page"
+		assert_output ''
+	done
+}

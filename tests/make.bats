@@ -9,7 +9,7 @@ load common
 # The tracked files as they are in the work tree, copied to $T/tree.
 copy_tree() {
 	mkdir -p "$T/tree"
-	(cd "$TOP" && git ls-files -z | xargs -0 sh -c 'for f; do [ ! -e "$f" ] || printf "%s\n" "$f"; done' sh) |
+	git -C "$TOP" ls-files | while IFS= read -r f; do [ ! -e "$TOP/$f" ] || printf '%s\n' "$f"; done |
 		tar -C "$TOP" -cf - -T - | tar -C "$T/tree" -xf -
 }
 
