@@ -257,10 +257,8 @@ Starting fake: fake."
 	# It sets the daemon once the pidfile names it.
 	spawn
 	echo "$pid" >"$T/never.pid"
-	wait_for test_adj "$pid" 5
+	wait_for adj_is "$pid" 5
 }
-
-test_adj() { [ "$(adj_of "$1")" = "$2" ]; }
 
 @test "the warning also goes to syslog (daemon.warning, tag oomguard)" {
 	# A private /dev holding only null and a log socket served by busybox syslogd.
@@ -271,11 +269,12 @@ mount --bind /dev '$T/olddev'
 mount -t tmpfs tmpfs /dev
 touch /dev/null
 mount --bind '$T/olddev/null' /dev/null
+. '$TOP/tests/wait.sh'
 busybox syslogd -n -O '$T/syslog' &
 s=\$!
-i=0; while [ ! -S /dev/log ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done
+wait_for test -S /dev/log
 OOMGUARD_BIN=/nonexistent/oomguard OOM_SCORE_ADJ=5 dash -euc '. "\$0"' '$TOP/hooks/oomguard.sh' start
-i=0; while ! grep -q oomguard '$T/syslog' 2>/dev/null && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done
+wait_for grep -qs oomguard '$T/syslog'
 kill \$s
 EOF
 	run unshare -m --propagation private sh "$T/ns" 3>&-
@@ -297,13 +296,7 @@ lsb_setup() {
 	grep -q "$T/lsb/init-functions.d" "$T/lsb/init-functions"
 	printf 'fakesvc 9\n' >"$T/oomguard.conf"
 	chmod 644 "$T/oomguard.conf"
-	cat >"$T/bin/og-conf" <<EOF
-#!/bin/sh
-if [ "\$1" = apply ]; then shift; exec '$OGX' apply -c '$T/oomguard.conf' "\$@"; fi
-exec '$OGX' "\$@"
-EOF
-	chmod 755 "$T/bin/og-conf"
-	export OOMGUARD_HOOK=$TOP/hooks/oomguard.sh OOMGUARD_BIN=$T/bin/og-conf
+	og_conf "$OGX" "$T/oomguard.conf"
 	# An LSB init script that knows nothing of oomguard.
 	for n in fakesvc other; do
 		cat >"$T/init.d/$n" <<EOF

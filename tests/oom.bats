@@ -263,13 +263,7 @@ EOF
 	# is passed with -c by a wrapper, so the host's is left alone).
 	printf 'vitald %s pidfile=%s wait=30\n' "$CG_PROTECT" "$PIDF" >"$T/oomguard.conf"
 	chmod 644 "$T/oomguard.conf"
-	cat >"$T/bin/og-conf" <<EOF
-#!/bin/sh
-if [ "\$1" = apply ]; then shift; exec '$OG' apply -c '$T/oomguard.conf' "\$@"; fi
-exec '$OG' "\$@"
-EOF
-	chmod 755 "$T/bin/og-conf"
-	export OOMGUARD_HOOK=$TOP/hooks/oomguard.sh OOMGUARD_BIN=$T/bin/og-conf
+	og_conf "$OG" "$T/oomguard.conf"
 	write_init_script ". '$T/lsb/init-functions'"
 	rounds init_start init_restart
 	run "$T/init.d/vitald" status
