@@ -79,18 +79,15 @@ scenario() {
 	wait_for db_score_is "$want" || :
 	score=$(cat "/proc/$db/oom_score_adj")
 
-	k0=$(cg_kills)
-	cg_hogs "$tmp/hogs.$1" "$NHOGS" "$HOG_MIB"
-	cg_settle || die "the apt-check swarm neither held nor died within 20 s"
-	kills=$(($(cg_kills) - k0))
+	cg_episode "$tmp/hogs.$1" "$NHOGS" "$HOG_MIB" "$db" ||
+		die "the apt-check swarm neither held nor died within 20 s"
 	fate=KILLED
-	if cg_alive "$db"; then
+	if [ "$CG_ALIVE" = yes ]; then
 		fate=survived
 	fi
-	cg_reap
 	kill "$db" 2>/dev/null
 	wait "$db" 2>/dev/null
-	row "$2" "$score" "$fate" "$CG_KILLED of $NHOGS (OOM kills: $kills)"
+	row "$2" "$score" "$fate" "$CG_KILLED of $NHOGS (OOM kills: $CG_KILLS)"
 
 	expect=survived
 	[ "$1" = none ] && expect=KILLED

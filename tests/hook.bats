@@ -286,6 +286,15 @@ EOF
 
 # --- init-functions.d: 50-oomguard -------------------------------------------
 
+# lsb_run SCRIPT ACTION STATUS OUTPUT ADJ: run the init script from a shell
+# at score 2; check its status, its output, and the score it ran with.
+lsb_run() {
+	run with_adj 2 "$1" "$2" 3>&-
+	assert_equal "$status" "$3"
+	assert_output "$4"
+	assert_equal "$(cat "$T/adj")" "$5"
+}
+
 # The real /lib/lsb/init-functions with its hook directory moved to $T, our
 # hook in it, and a table for apply (passed with -c by a wrapper, so that the
 # host's /etc/oomguard.conf is left alone; tests/initscripts.bats uses it).
@@ -322,26 +331,14 @@ EOF
 
 @test "init-functions.d: a script with a rule gets it on start, not on stop or status" {
 	lsb_setup
-	run with_adj 2 "$T/init.d/fakesvc" start 3>&-
-	assert_success
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
-	run with_adj 2 "$T/init.d/fakesvc" stop 3>&-
-	assert_success
-	assert_output "Stopping fakesvc"
-	assert_equal "$(cat "$T/adj")" 2
-	run with_adj 2 "$T/init.d/fakesvc" status 3>&-
-	assert_equal "$status" 3
-	assert_output "fakesvc is not running"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/fakesvc" start 0 "Starting fakesvc" 9
+	lsb_run "$T/init.d/fakesvc" stop 0 "Stopping fakesvc" 2
+	lsb_run "$T/init.d/fakesvc" status 3 "fakesvc is not running" 2
 }
 
 @test "init-functions.d: a name with no rule: nothing happens, nothing is said" {
 	lsb_setup
-	run with_adj 2 "$T/init.d/other" start 3>&-
-	assert_success
-	assert_output "Starting other"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/other" start 0 "Starting other" 2
 }
 
 @test "init-functions.d: at boot as /etc/rc2.d/S01fakesvc and K01fakesvc, the prefix is stripped" {
@@ -349,21 +346,15 @@ EOF
 	mkdir "$T/rc2.d"
 	ln -s ../init.d/fakesvc "$T/rc2.d/S01fakesvc"
 	ln -s ../init.d/fakesvc "$T/rc2.d/K01fakesvc"
-	run with_adj 2 "$T/rc2.d/S01fakesvc" start 3>&-
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
+	lsb_run "$T/rc2.d/S01fakesvc" start 0 "Starting fakesvc" 9
 	# At shutdown K01 scripts get stop: nothing to do.
-	run with_adj 2 "$T/rc2.d/K01fakesvc" stop 3>&-
-	assert_output "Stopping fakesvc"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/rc2.d/K01fakesvc" stop 0 "Stopping fakesvc" 2
 }
 
 @test "init-functions.d: /etc/init.d/fakesvc.sh is the service fakesvc" {
 	lsb_setup
 	cp "$T/init.d/fakesvc" "$T/init.d/fakesvc.sh"
-	run with_adj 2 "$T/init.d/fakesvc.sh" start 3>&-
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
+	lsb_run "$T/init.d/fakesvc.sh" start 0 "Starting fakesvc" 9
 }
 
 @test "init-functions.d: OOM_SCORE_ADJ from /etc/default is not applied a second time; the table rules" {
@@ -413,29 +404,20 @@ EOF
 	assert_output "forwarded to systemctl start"
 	[ ! -e "$T/adj" ]
 	# Without the forward (e.g. reload not handled), the script runs as before.
-	run with_adj 2 "$T/init.d/fakesvc" reload 3>&-
-	assert_success
-	assert_output ""
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/fakesvc" reload 0 "" 2
 }
 
 @test "init-functions.d: hook file (OOMGUARD_HOOK) absent: nothing happens, nothing is said" {
 	lsb_setup
 	export OOMGUARD_HOOK=$T/absent/oomguard.sh
-	run with_adj 2 "$T/init.d/fakesvc" start 3>&-
-	assert_success
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/fakesvc" start 0 "Starting fakesvc" 2
 }
 
 @test "init-functions.d: the real 40-runit and 40-systemd before ours, no systemd or runsvdir: ours runs" {
 	lsb_setup
 	for f in /lib/lsb/init-functions.d/40-*; do cp "$f" "$T/lsb/init-functions.d/"; done
 	[ ! -d /run/systemd/system ] || fail "this test needs a machine not booted with systemd"
-	run with_adj 2 "$T/init.d/fakesvc" start 3>&-
-	assert_success
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
+	lsb_run "$T/init.d/fakesvc" start 0 "Starting fakesvc" 9
 }
 
 @test "init-functions.d: no variable of ours is left in the init script" {

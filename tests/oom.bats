@@ -68,16 +68,12 @@ new_daemon() {
 
 # Start the hogs and let the OOM killer act; sets alive (yes/no) and kills.
 oom_episode() {
-	local k0 score
+	local score
 	round=$((round + 1))
 	score=$(adj_of "$dpid")
-	k0=$(cg_kills)
-	cg_hogs "$T/hogs.$round" "$NHOGS" "$HOG_MIB"
-	cg_settle || fail "round $round: the hogs neither held nor died within 20 s"
-	kills=$(($(cg_kills) - k0))
-	alive=no
-	cg_alive "$dpid" && alive=yes
-	cg_reap
+	cg_episode "$T/hogs.$round" "$NHOGS" "$HOG_MIB" "$dpid" ||
+		fail "round $round: the hogs neither held nor died within 20 s"
+	kills=$CG_KILLS alive=$CG_ALIVE
 	msg="round $round: daemon $dpid at score $score: alive=$alive; hogs killed $CG_KILLED, held $CG_HELD; oom_kill +$kills"
 	echo "# $msg"
 	if [ -n "${OOMGUARD_E2E_VERBOSE:-}" ]; then echo "# $BATS_TEST_NUMBER $msg" >&3; fi
