@@ -76,6 +76,7 @@ oomguard_main() {
 		[Nn][Oo] | [Ff][Aa][Ll][Ss][Ee] | [Oo][Ff][Ff] | 0) ;;
 		*) oomguard_say "oomguard: parse OOM_TREE '$OOM_TREE': not yes or no; using no" ;;
 		esac
+		# 60: WAIT_SECS_DEFAULT in src/num.h (tests/docs.bats checks they agree).
 		oomguard_run -n "$OOM_SCORE_ADJ" -f "$OOM_PIDFILE" -w "${OOM_WAIT:-60}" -b \
 			${oomguard_tree:+"$oomguard_tree"} ${oomguard_restart:+"$oomguard_restart"}
 	fi

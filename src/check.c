@@ -165,14 +165,14 @@ int check_main(int argc, char **argv)
 			path = argv[++i];
 			named = 1;
 		} else
-			die(EX_USAGE, "parse check option %s: unknown, or its value is missing", argv[i]);
+			die(EXIT_USAGE, "parse check option %s: unknown, or its value is missing", argv[i]);
 	}
 	if (conf_load(path, named, &c) < 0)
-		return EX_USAGE;
+		return EXIT_USAGE;
 	pf_pid = calloc(c.n + 1, sizeof *pf_pid);
 	pf_start = calloc(c.n + 1, sizeof *pf_start);
 	if (!pf_pid || !pf_start)
-		die(EX_FAIL, "check: out of memory");
+		die(EXIT_FAIL, "check: out of memory");
 	for (k = 0; k < c.n; k++) {
 		struct pidwait w;
 		char why[8];
@@ -196,5 +196,5 @@ int check_main(int argc, char **argv)
 	free(pf_pid);
 	free(pf_start);
 	conf_free(&c);
-	return rep.bad ? EX_FAIL : EX_OK;
+	return rep.bad ? EXIT_FAIL : EXIT_OK;
 }

@@ -659,9 +659,9 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 				: score_set(pid, score, start);
 			/* Gone between reading and writing: the daemon may be
 			 * restarting; its next pidfile is still worth waiting for. */
-			if (rc != EX_GONE) {
+			if (rc != EXIT_GONE) {
 				notify_close(&nt);
-				if (rc == EX_OK && w->background)
+				if (rc == EXIT_OK && w->background)
 					say("set pid %d (from %s)%s OOM score to %d", pid, shown,
 					    w->tree ? " and its descendants" : "", score);
 				return rc;
@@ -683,7 +683,7 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 				notify_close(&nt);
 				say("wait for pidfile %s: timed out after %d s: the file %s", shown,
 				    w->timeout, why);
-				return EX_TIMEOUT;
+				return EXIT_TIMEOUT;
 			}
 			left = d > 1000000000 ? 1000000000 : (int)d;
 		}
@@ -705,16 +705,16 @@ static int detach(void)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die(EX_FAIL, "detach pidfile waiter: fork: %s", strerror(errno));
+		die(EXIT_FAIL, "detach pidfile waiter: fork: %s", strerror(errno));
 	if (pid > 0)
 		return 1;
 	setsid();
 	/* The session leader exits: the waiter can never get a terminal. */
 	pid = fork();
 	if (pid < 0)
-		_exit(EX_FAIL);
+		_exit(EXIT_FAIL);
 	if (pid > 0)
-		_exit(EX_OK);
+		_exit(EXIT_OK);
 	detach_finish(-1);
 	return 0;
 }
@@ -726,22 +726,22 @@ int pidfile_wait(const struct pidwait *w, int score)
 	size_t len = strlen(w->path);
 
 	if (!len || w->path[len - 1] == '/')
-		die(EX_USAGE, "parse pidfile '%s': not a file name", w->path);
+		die(EXIT_USAGE, "parse pidfile '%s': not a file name", w->path);
 	if (w->exe && w->exe[0] != '/')
-		die(EX_USAGE, "parse --exe %s: not an absolute path", w->exe);
+		die(EXIT_USAGE, "parse --exe %s: not an absolute path", w->exe);
 	/* The detached waiter works from /, and the watches need the path. */
 	if (w->path[0] != '/') {
 		char cwd[4096];
 
 		if (!getcwd(cwd, sizeof cwd))
-			die(EX_FAIL, "wait for pidfile %s: getcwd: %s", w->path, strerror(errno));
+			die(EXIT_FAIL, "wait for pidfile %s: getcwd: %s", w->path, strerror(errno));
 		if (snprintf(abspath, sizeof abspath, "%s/%s", cwd, w->path) >= (int)sizeof abspath)
-			die(EX_USAGE, "parse pidfile %s: path too long", w->path);
+			die(EXIT_USAGE, "parse pidfile %s: path too long", w->path);
 		aw.path = abspath;
 	} else if (len >= PATH_MAX)
-		die(EX_USAGE, "parse pidfile %.40s...: path too long", w->path);
+		die(EXIT_USAGE, "parse pidfile %.40s...: path too long", w->path);
 	score_warn_unkillable(score);
 	if (w->background && detach())
-		return EX_OK;
+		return EXIT_OK;
 	return wait_loop(&aw, w->path, score);
 }

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ const char *proc_root(void)
  * truncated would name another directory. */
 int proc_open_path(const char *rel, int flags)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	int len = snprintf(path, sizeof path, "%s/%s", proc_root(), rel);
 
 	if (len < 0 || (size_t)len >= sizeof path) {

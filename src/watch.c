@@ -109,10 +109,10 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 			return;
 	/* A short-lived process that exited meanwhile is no news. */
 	rc = score_set_member(p->pid, score, p->start);
-	if (rc == EX_OK)
+	if (rc == EXIT_OK)
 		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid, p->comm, score,
 		    r->name, how, kind_word(r));
-	else if (rc == EX_FAIL) {
+	else if (rc == EXIT_FAIL) {
 		struct refused *f = &w->refused[w->nrefused++ % REFUSED_MAX];
 
 		f->pid = p->pid;
@@ -204,7 +204,7 @@ static void probe_pidfiles(struct watch *w)
 		if (rules_match(&w->conf, &p, w->pf_pid, w->pf_start) != r)
 			continue;
 		if (r->tree) {
-			if (apply_tree_pinned(pid, start, r->score) == EX_OK)
+			if (apply_tree_pinned(pid, start, r->score) == EXIT_OK)
 				say("set pid %d (%s) and its tree OOM score %d: rule %s (pidfile)",
 				    pid, p.comm, r->score, r->name);
 		} else
@@ -296,7 +296,7 @@ static void install(struct watch *w, struct conf *c)
 	w->pf_pid = calloc(c->n + 1, sizeof *w->pf_pid);
 	w->pf_start = calloc(c->n + 1, sizeof *w->pf_start);
 	if (!w->pf_pid || !w->pf_start || !w->pf_view)
-		die(EX_FAIL, "load %s: out of memory", w->path);
+		die(EXIT_FAIL, "load %s: out of memory", w->path);
 	/* New rules, maybe new scores: try every process again. */
 	w->nrefused = 0;
 	if (w->ino >= 0) {
@@ -362,7 +362,7 @@ static int daemonize(const char *pidfile)
 	pid_t pid;
 
 	if (pipe(rp) < 0 || (pid = fork()) < 0)
-		die(EX_FAIL, "fork watch daemon: %s", strerror(errno));
+		die(EXIT_FAIL, "fork watch daemon: %s", strerror(errno));
 	if (pid > 0) {
 		char buf[32];
 		ssize_t n;
@@ -373,7 +373,7 @@ static int daemonize(const char *pidfile)
 			n = read(rp[0], buf, 1);
 		while (n < 0 && errno == EINTR);
 		if (n != 1)
-			die(EX_FAIL, "start watch daemon: it exited before it was ready "
+			die(EXIT_FAIL, "start watch daemon: it exited before it was ready "
 			    "(see the system log)");
 		fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 		snprintf(buf, sizeof buf, "%ld\n", (long)pid);
@@ -382,9 +382,9 @@ static int daemonize(const char *pidfile)
 
 			/* Without its pidfile no init script could stop it. */
 			kill(pid, SIGTERM);
-			die(EX_FAIL, "write pidfile %s: %s", pidfile, strerror(e));
+			die(EXIT_FAIL, "write pidfile %s: %s", pidfile, strerror(e));
 		}
-		exit(EX_OK);
+		exit(EXIT_OK);
 	}
 	close(rp[0]);
 	fcntl(rp[1], F_SETFD, FD_CLOEXEC);
@@ -419,20 +419,20 @@ int watch_main(int argc, char **argv)
 			pidfile = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "-i")) {
 			if (num_parse(argv[++i], 10, 1, 86400, &v))
-				die(EX_USAGE, "parse interval %s: not a whole number of seconds "
+				die(EXIT_USAGE, "parse interval %s: not a whole number of seconds "
 				    "from 1 to 86400", argv[i]);
 			w.interval = (int)v;
 		} else
-			die(EX_USAGE, "parse watch option %s: unknown, or its value is missing", a);
+			die(EXIT_USAGE, "parse watch option %s: unknown, or its value is missing", a);
 	}
 	if (load(&w, &c) < 0) {
 		conf_free(&c);
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	if (background)
 		ready = daemonize(pidfile);
 	if (nonblock_pipe(fds) < 0)
-		die(EX_FAIL, "make signal pipe: %s", strerror(errno));
+		die(EXIT_FAIL, "make signal pipe: %s", strerror(errno));
 	else if (use_syslog)
 		msg_to_syslog();
 	sigpipe_w = fds[1];
@@ -454,7 +454,7 @@ int watch_main(int argc, char **argv)
 	install(&w, &c);
 	say("watch: %lu rules from %s", (unsigned long)w.conf.n, w.path);
 	if (ready >= 0 && (write(ready, "", 1) != 1 || close(ready) < 0))
-		die(EX_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
+		die(EXIT_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
 	if (w.ev < 0 || w.ino < 0)
 		next = now_ms() + w.interval * 1000LL;
 
@@ -487,7 +487,7 @@ int watch_main(int argc, char **argv)
 		if (poll(p, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
-			die(EX_FAIL, "watch: poll: %s", strerror(errno));
+			die(EXIT_FAIL, "watch: poll: %s", strerror(errno));
 		}
 		if (p[0].revents) {
 			unsigned char sig;
@@ -507,7 +507,7 @@ int watch_main(int argc, char **argv)
 					free(w.pf_start);
 					free(w.pf_view);
 					conf_free(&w.conf);
-					return EX_OK;
+					return EXIT_OK;
 				}
 			}
 		}

@@ -48,16 +48,9 @@ fake_proc() {
 	export OOMGUARD_PROC="$T/proc"
 }
 
-# Wait, with a generous bound, until a command succeeds.
-wait_for() {
-	local tries=200
-	while [ "$tries" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
+# wait_for CMD...: until CMD succeeds, with a generous bound.
+# shellcheck source=tests/wait.sh
+. "$TOP/tests/wait.sh"
 
 # Start any command (not a function) in the background, killed at teardown;
 # sets $pid, which is the command's own PID.
@@ -108,3 +101,16 @@ owned_by() { [ "$(stat -c %u "$1" 2>/dev/null)" = "$2" ]; }
 
 # Succeeds once PID is in state S (one letter, as in /proc/PID/stat).
 test_state() { [ "$(state_of "$1" 2>/dev/null)" = "$2" ]; }
+
+# og_conf OG CONF: $T/bin/og-conf runs OG, with `apply` reading CONF instead
+# of the host's /etc/oomguard.conf; the hooks are pointed at it.
+og_conf() {
+	mkdir -p "$T/bin"
+	cat >"$T/bin/og-conf" <<EOF
+#!/bin/sh
+if [ "\$1" = apply ]; then shift; exec '$1' apply -c '$2' "\$@"; fi
+exec '$1' "\$@"
+EOF
+	chmod 755 "$T/bin/og-conf"
+	export OOMGUARD_HOOK=$TOP/hooks/oomguard.sh OOMGUARD_BIN=$T/bin/og-conf
+}
