@@ -33,7 +33,7 @@ SANSRCS_1 = tests/helpers/sanopts.c
 SANSRCS = $(SANSRCS_$(SANITIZE))
 
 SRCS = src/main.c src/msg.c src/num.c src/proc.c src/score.c src/apply.c \
-       src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c src/watch.c src/check.c src/detach.c
+       src/list.c src/exec.c src/nosh.c src/pidfile.c src/notify.c src/conf.c src/hook.c src/rules.c src/procev.c src/watch.c src/check.c src/report.c src/detach.c
 HDRS = $(wildcard src/*.h)
 
 all: bin/oomguard bin/oom-kill-protect

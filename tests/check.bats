@@ -169,8 +169,38 @@ tab=$(printf '\t')
 	run -2 "$OG" check -c "$T/nothere.conf"
 	assert_output --partial "oomguard: read $T/nothere.conf: No such file or directory"
 	conf "hog 700 exe=$T/hogx"
-	run -2 "$OG" check -c "$T/og.conf" --format=json
-	assert_output "oomguard: parse check option --format=json: unknown, or its value is missing"
+	run -2 "$OG" check -c "$T/og.conf" --format=xml
+	assert_output "oomguard: parse check format xml: unknown (known: text, tsv, nagios, prom, json)"
+	run -2 "$OG" check -c "$T/og.conf" --bogus
+	assert_output "oomguard: parse check option --bogus: unknown"
+	run -2 "$OG" check -x -c "$T/og.conf"
+	assert_output "oomguard: parse check option -x: unknown"
+	run -2 "$OG" check -c
+	assert_output "oomguard: parse check option -c: needs a value"
+	run -2 "$OG" check -c "$T/og.conf" --format
+	assert_output "oomguard: parse check option --format: needs a value"
+	run -2 "$OG" check -c "$T/og.conf" extra
+	assert_output "oomguard: parse check argument extra: check takes only options"
+}
+
+@test "every option that takes a value: separate, attached and = forms (getopt_long)" {
+	bg 700 "$T/hogx"
+	conf "hog 700 exe=$T/hogx"
+	want="hog${tab}$pid${tab}hogx${tab}700${tab}700${tab}ok${tab}-"
+	for args in "-c $T/og.conf --format tsv" "-c$T/og.conf --format=tsv" \
+		"--config=$T/og.conf --format=tsv" "--config $T/og.conf --format tsv" \
+		"--format tsv -c $T/og.conf"; do
+		# shellcheck disable=SC2086 # one word per option, on purpose
+		run -0 "$OG" check $args
+		assert_output "$want"
+	done
+	for args in "-o $T/out" "-o$T/out" "--output=$T/out" "--output $T/out"; do
+		rm -f "$T/out"
+		# shellcheck disable=SC2086
+		run -0 "$OG" check -c "$T/og.conf" --format=tsv $args
+		assert_output ''
+		assert_equal "$(cat "$T/out")" "$want"
+	done
 }
 
 @test "a drop-in's line replaces the main table's line for the same name" {

@@ -1,0 +1,556 @@
+/* oomguard check for monitors: the Monitoring Plugins format (Nagios,
+ * Icinga, NRPE), the Prometheus text format 0.0.4 (node_exporter's textfile
+ * collector) and JSON, each with the escaping its grammar asks for.  Process
+ * names are anybody's bytes: every field goes through one of the escapers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "num.h"
+#include "report.h"
+
+static const char *const states[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+
+/* Every status check gives, in the order of its man page. */
+static const char *const statuses[] = {
+	"ok", "idle", "unchecked", "not running", "differs", "risk", "spawner", "claimed", "gone"
+};
+
+int report_format(const char *name)
+{
+	static const char *const names[] = { "text", "tsv", "nagios", "prom", "json" };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+static char *dup_or_die(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		die(EX_FAIL, "check: out of memory");
+	return d;
+}
+
+void report_add(struct report_rows *rs, const char *rule, int pid, const char *comm,
+		int want, int now, const char *status, const char *detail)
+{
+	struct report_row *v = realloc(rs->v, (rs->n + 1) * sizeof *v), *r;
+
+	if (!v)
+		die(EX_FAIL, "check: out of memory");
+	rs->v = v;
+	r = &v[rs->n++];
+	r->rule = dup_or_die(rule);
+	r->comm = dup_or_die(comm);
+	r->status = dup_or_die(status);
+	r->detail = dup_or_die(detail);
+	r->pid = pid;
+	r->want = want;
+	r->now = now;
+}
+
+void report_free(struct report_rows *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		free(rs->v[i].rule);
+		free(rs->v[i].comm);
+		free(rs->v[i].status);
+		free(rs->v[i].detail);
+	}
+	free(rs->v);
+	rs->v = NULL;
+	rs->n = 0;
+}
+
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * form, no surrogate, nothing past U+10FFFF), or 0. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	unsigned long cp;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1fUL;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, cp = s[0] & 0x0fUL;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07UL;
+	else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* the NUL at the end stops here too */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fUL);
+	}
+	if ((len == 3 && cp < 0x800) || (cp >= 0xd800 && cp <= 0xdfff)
+	    || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+/* Plugin output: one line per row, and '|' starts the performance data, so
+ * control bytes, '|', '\' and bytes that are not UTF-8 are written \xHH. */
+static void nagios_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t len = utf8_seq(p);
+
+		if (len > 1 || (len == 1 && *p >= 0x20 && *p != 0x7f && *p != '|' && *p != '\\'))
+			fwrite(p, 1, len, stdout);
+		else if (*p == '\\')
+			fputs("\\\\", stdout);
+		else
+			printf("\\x%02x", *p);
+		p += len ? len : 1;
+	}
+}
+
+/* A performance-data label: quoted unless plain; a quote inside is doubled
+ * (the guidelines' rule); '=', which may not appear at all, control bytes,
+ * '|' and bytes that are not UTF-8 become '_'. */
+static void nagios_label(const char *prefix, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int quote = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			   "0123456789_.-") != strlen(s);
+
+	printf(" %s%s", quote ? "'" : "", prefix);
+	while (*p) {
+		size_t len = utf8_seq(p);
+
+		if (len > 1 || (len == 1 && *p >= 0x20 && *p != 0x7f && !strchr("='|", *p)))
+			fwrite(p, 1, len, stdout);
+		else
+			fputs(*p == '\'' ? "''" : "_", stdout);
+		p += len ? len : 1;
+	}
+	fputs(quote ? "'=" : "=", stdout);
+}
+
+/* A label value of the Prometheus text format: \\, \" and \n, and UTF-8
+ * only, so a byte that is not becomes U+FFFD. */
+static void prom_label(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t len = utf8_seq(p);
+
+		if (!len)
+			fputs("\xef\xbf\xbd", stdout);
+		else if (*p == '\\' || *p == '"')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else
+			fwrite(p, 1, len, stdout);
+		p += len ? len : 1;
+	}
+}
+
+/* A JSON string (RFC 8259): control characters and DEL as \u00HH (\n, \t...
+ * in their short forms), and a byte that is not UTF-8 as U+FFFD: JSON text
+ * is Unicode, and a byte has no escape of its own. */
+static void json_str(const char *s)
+{
+	static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+	const unsigned char *p = (const unsigned char *)s;
+
+	putchar('"');
+	while (*p) {
+		size_t len = utf8_seq(p);
+		const char *esc = len == 1 && *p ? strchr(from, *p) : NULL;
+
+		if (!len)
+			fputs("\\ufffd", stdout);
+		else if (esc)
+			printf("\\%c", to[esc - from]);
+		else if (len == 1 && (*p < 0x20 || *p == 0x7f))
+			printf("\\u%04x", *p);
+		else
+			fwrite(p, 1, len, stdout);
+		p += len ? len : 1;
+	}
+	putchar('"');
+}
+
+/* A row's state: a protected rule (score below 0) that does not hold is
+ * critical; any other fault is a warning. */
+static int row_state(const struct report_row *r)
+{
+	const char *s = r->status;
+
+	if (!strcmp(s, "ok") || !strcmp(s, "idle") || !strcmp(s, "unchecked"))
+		return NAGIOS_OK;
+	if (!strcmp(s, "differs") || !strcmp(s, "not running"))
+		return r->want < 0 ? NAGIOS_CRITICAL : NAGIOS_WARNING;
+	if (!strcmp(s, "risk") || !strcmp(s, "spawner") || !strcmp(s, "claimed")
+	    || !strcmp(s, "gone"))
+		return NAGIOS_WARNING;
+	return NAGIOS_UNKNOWN;
+}
+
+/* The rows of one rule follow each other: the group from row i, its state
+ * (the worst of its rows) and the row that decided it. */
+struct group {
+	size_t first, n, worst;
+	int state, any_ok;
+};
+
+static void group_at(const struct report_rows *rs, size_t i, struct group *g)
+{
+	memset(g, 0, sizeof *g);
+	g->first = g->worst = i;
+	for (; i < rs->n && !strcmp(rs->v[i].rule, rs->v[g->first].rule); i++) {
+		int st = row_state(&rs->v[i]);
+
+		if (st > g->state) {
+			g->state = st;
+			g->worst = i;
+		}
+		g->any_ok |= !strcmp(rs->v[i].status, "ok");
+		g->n++;
+	}
+}
+
+/* The value in force a rule's perfdata gives: its deciding row's, or the
+ * first one read, or U (undetermined) when it governs no process now. */
+static void nagios_value(const struct report_rows *rs, const struct group *g)
+{
+	size_t i;
+	int now = rs->v[g->worst].now;
+
+	for (i = g->first; now == REPORT_NONE && i < g->first + g->n; i++)
+		now = rs->v[i].now;
+	if (now == REPORT_NONE)
+		printf("U;;;%d;%d", SCORE_MIN, SCORE_MAX);
+	else
+		printf("%d;;;%d;%d", now, SCORE_MIN, SCORE_MAX);
+}
+
+static void nagios_row(const struct report_row *r)
+{
+	printf("%s: ", states[row_state(r)]);
+	nagios_text(r->rule);
+	if (r->pid) {
+		printf(": pid %d (", r->pid);
+		nagios_text(r->comm);
+		putchar(')');
+	}
+	printf(", wanted %d", r->want);
+	if (r->now != REPORT_NONE)
+		printf(", in force %d", r->now);
+	fputs(": ", stdout);
+	nagios_text(r->status);
+	if (*r->detail) {
+		fputs(": ", stdout);
+		nagios_text(r->detail);
+	}
+	putchar('\n');
+}
+
+/* The summary names the failing rules, critical ones first. */
+static int nagios_summary(const struct report_rows *rs, size_t *count)
+{
+	struct group g;
+	size_t i;
+	int st, worst = NAGIOS_OK, named = 0;
+
+	for (i = 0; i < rs->n; i += g.n) {
+		group_at(rs, i, &g);
+		if (g.state > worst)
+			worst = g.state;
+	}
+	printf("OOMGUARD %s - ", states[worst]);
+	for (st = NAGIOS_UNKNOWN; st > NAGIOS_OK; st--)
+		for (i = 0; i < rs->n; i += g.n) {
+			group_at(rs, i, &g);
+			if (g.state != st)
+				continue;
+			fputs(named++ ? ", " : "", stdout);
+			nagios_text(rs->v[g.worst].rule);
+			putchar(' ');
+			nagios_text(rs->v[g.worst].status);
+		}
+	for (i = 0; i < rs->n; i += g.n) {
+		group_at(rs, i, &g);
+		count[0]++;
+		count[g.state ? 3 : g.any_ok ? 1 : 2]++;
+	}
+	printf("%s%lu rules: %lu ok, %lu idle, %lu bad", named ? "; " : "",
+	       (unsigned long)count[0], (unsigned long)count[1], (unsigned long)count[2],
+	       (unsigned long)count[3]);
+	return worst;
+}
+
+static int print_nagios(const struct report_rows *rs)
+{
+	static const char *const labels[] = { "rules", "ok", "idle", "bad" };
+	size_t count[4] = { 0, 0, 0, 0 }, i;
+	struct group g;
+	int worst = nagios_summary(rs, count);
+
+	fputs(" |", stdout);
+	for (i = 0; i < 4; i++)
+		printf(" %s=%lu;;;;", labels[i], (unsigned long)count[i]);
+	for (i = 0; i < rs->n; i += g.n) {
+		group_at(rs, i, &g);
+		nagios_label("score_", rs->v[i].rule);
+		nagios_value(rs, &g);
+	}
+	putchar('\n');
+	for (i = 0; i < rs->n; i++)
+		nagios_row(&rs->v[i]);
+	return worst;
+}
+
+static void prom_family(const char *name, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static void prom_rule(const char *metric, const char *rule)
+{
+	printf("%s{rule=\"", metric);
+	prom_label(rule);
+	putchar('"');
+}
+
+static void prom_statuses(const struct report_rows *rs)
+{
+	struct group g;
+	size_t i, j, s;
+
+	prom_family("oomguard_rule_status", "How many rows of the rule have this status: "
+		    "one row per process it governs, or one when it governs none.");
+	for (i = 0; i < rs->n; i += g.n) {
+		group_at(rs, i, &g);
+		for (s = 0; s < sizeof statuses / sizeof *statuses; s++) {
+			int n = 0;
+
+			for (j = g.first; j < g.first + g.n; j++)
+				n += !strcmp(rs->v[j].status, statuses[s]);
+			prom_rule("oomguard_rule_status", rs->v[i].rule);
+			printf(",status=\"%s\"} %d\n", statuses[s], n);
+		}
+	}
+}
+
+static int print_prom(const struct report_rows *rs)
+{
+	struct group g;
+	size_t i;
+	int worst = NAGIOS_OK;
+
+	prom_family("oomguard_rule_ok", "1 if the rule holds now (ok, idle or unchecked), else 0.");
+	for (i = 0; i < rs->n; i += g.n) {
+		group_at(rs, i, &g);
+		prom_rule("oomguard_rule_ok", rs->v[i].rule);
+		printf("} %d\n", g.state == NAGIOS_OK);
+		if (g.state > worst)
+			worst = g.state;
+	}
+	prom_family("oomguard_score_adj", "The oom_score_adj in force of each process a rule governs.");
+	for (i = 0; i < rs->n; i++)
+		if (rs->v[i].pid && rs->v[i].now != REPORT_NONE) {
+			prom_rule("oomguard_score_adj", rs->v[i].rule);
+			printf(",pid=\"%d\"} %d\n", rs->v[i].pid, rs->v[i].now);
+		}
+	prom_family("oomguard_score_wanted", "The score the rule sets.");
+	for (i = 0; i < rs->n; i += g.n) {
+		group_at(rs, i, &g);
+		prom_rule("oomguard_score_wanted", rs->v[i].rule);
+		printf("} %d\n", rs->v[i].want);
+	}
+	prom_statuses(rs);
+	prom_family("oomguard_check_timestamp_seconds", "When the check ran, in seconds since the Epoch.");
+	printf("oomguard_check_timestamp_seconds %lld\n", (long long)time(NULL));
+	return worst;
+}
+
+static void json_num(const char *key, int v)
+{
+	printf(",\"%s\":", key);
+	if (v == REPORT_NONE)
+		fputs("null", stdout);
+	else
+		printf("%d", v);
+}
+
+static int print_json(const struct report_rows *rs)
+{
+	size_t i;
+	int worst = NAGIOS_OK;
+
+	putchar('[');
+	for (i = 0; i < rs->n; i++) {
+		const struct report_row *r = &rs->v[i];
+
+		if (row_state(r) > worst)
+			worst = row_state(r);
+		fputs(i ? ",\n{\"rule\":" : "\n{\"rule\":", stdout);
+		json_str(r->rule);
+		json_num("pid", r->pid ? r->pid : REPORT_NONE);
+		fputs(",\"command\":", stdout);
+		if (r->pid)
+			json_str(r->comm);
+		else
+			fputs("null", stdout);
+		json_num("want", r->want);
+		json_num("now", r->now);
+		fputs(",\"status\":", stdout);
+		json_str(r->status);
+		fputs(",\"detail\":", stdout);
+		if (*r->detail)
+			json_str(r->detail);
+		else
+			fputs("null", stdout);
+		putchar('}');
+	}
+	fputs(rs->n ? "\n]\n" : "]\n", stdout);
+	return worst;
+}
+
+int report_print(enum report_format fmt, const struct report_rows *rs)
+{
+	int worst;
+
+	if (fmt == REPORT_NAGIOS)
+		return print_nagios(rs);
+	worst = fmt == REPORT_PROM ? print_prom(rs) : print_json(rs);
+	return worst == NAGIOS_OK ? EX_OK : EX_FAIL;
+}
+
+void report_unknown(const char *why)
+{
+	fputs("OOMGUARD UNKNOWN - ", stdout);
+	nagios_text(why);
+	putchar('\n');
+	exit(NAGIOS_UNKNOWN);
+}
+
+static int cap_fd = -1, saved_err = -1;
+
+void report_capture_begin(void)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return;
+	/* Non-blocking: a table that says more than a pipe holds loses lines
+	 * rather than hanging the check. */
+	saved_err = dup(2);
+	if (saved_err < 0 || fcntl(p[1], F_SETFL, O_NONBLOCK) < 0 || dup2(p[1], 2) < 0) {
+		close(p[0]);
+		close(p[1]);
+		if (saved_err >= 0)
+			close(saved_err);
+		saved_err = -1;
+		return;
+	}
+	close(p[1]);
+	cap_fd = p[0];
+}
+
+const char *report_capture_end(void)
+{
+	static char buf[4096];
+	size_t len = 0, pre = strlen(msg_prog());
+	ssize_t n;
+	char *line;
+
+	if (cap_fd < 0)
+		return NULL;
+	/* The last copy of the pipe's write end goes here: the reads end. */
+	if (dup2(saved_err, 2) < 0)
+		return NULL;
+	close(saved_err);
+	while (len < sizeof buf - 1 && (n = read(cap_fd, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	close(cap_fd);
+	cap_fd = -1;
+	if (len && write(2, buf, len) < 0) {
+		/* stderr is gone: the line still goes to stdout */
+	}
+	while (len && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	line = strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf;
+	if (!strncmp(line, msg_prog(), pre) && !strncmp(line + pre, ": ", 2))
+		line += pre + 2;
+	return *line ? line : NULL;
+}
+
+static char *tmp_path;		/* the output, while it is not yet in place */
+static const char *out_path;
+
+static void drop_tmp(void)
+{
+	if (tmp_path)
+		unlink(tmp_path);
+}
+
+/* O_EXCL|O_NOFOLLOW: a name another user planted in the directory, file
+ * or symlink, is never opened; the collector reads only *.prom, and the
+ * temporary name ends in .tmp. */
+const char *report_output_open(const char *path)
+{
+	static char why[PATH_MAX + 100];
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path) + 1 : 0, fd = -1, i;
+	size_t size = strlen(path) + 40;
+
+	if (!path[dirlen]) {
+		snprintf(why, sizeof why, "open output %.*s: names a directory, not a file",
+			 PATH_MAX, path);
+		return why;
+	}
+	if (!(tmp_path = malloc(size)))
+		die(EX_FAIL, "open output %s: out of memory", path);
+	for (i = 0; i < 100 && fd < 0; i++) {
+		snprintf(tmp_path, size, "%.*s.%s.%ld.%d.tmp", dirlen, path, path + dirlen,
+			 (long)getpid(), i);
+		fd = open(tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd >= 0) {
+		atexit(drop_tmp);
+		if (fflush(stdout) == 0 && dup2(fd, 1) >= 0) {
+			close(fd);
+			out_path = path;
+			return NULL;
+		}
+	}
+	snprintf(why, sizeof why, "open output %.*s: %s", PATH_MAX, tmp_path, strerror(errno));
+	return why;
+}
+
+void report_output_done(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || (tmp_path && fsync(1) < 0))
+		die(EX_FAIL, "write %s: %s", tmp_path ? tmp_path : "standard output",
+		    strerror(errno));
+	if (!tmp_path)
+		return;
+	if (rename(tmp_path, out_path) < 0)
+		die(EX_FAIL, "rename %s to %s: %s", tmp_path, out_path, strerror(errno));
+	free(tmp_path);
+	tmp_path = NULL;
+}
