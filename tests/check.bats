@@ -13,37 +13,6 @@ local_setup() {
 	cp /bin/sleep "$T/$U"
 }
 
-conf() {
-	printf '%s\n' "$@" >"$T/og.conf"
-	chmod 644 "$T/og.conf"
-}
-
-# A copy of sleep (or PROG) at SCORE, set before it execs: bg SCORE [PROG].
-bg() {
-	# shellcheck disable=SC2016 # expanded by the child sh
-	sh -c 'echo "$1" >/proc/self/oom_score_adj && shift && exec "$@"' sh \
-		"$1" "${2:-sleep}" 1000 3>&- &
-	pid=$!
-	PIDS="$PIDS $pid"
-	wait_for is_comm "$pid" "$(basename "${2:-sleep}")"
-}
-
-is_comm() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
-
-# A fake process: fproc PID PPID COMM EXE ADJ [UID]; ADJ "-" for none (gone).
-fproc() {
-	local d=$T/proc/$1
-	mkdir -p "$d"
-	printf '%s (%s) S %s %s %s 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n' \
-		"$1" "$3" "$2" "$1" "$1" >"$d/stat"
-	printf 'Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t%s\t%s\t%s\t%s\n' \
-		"$3" "${6:-0}" "${6:-0}" "${6:-0}" "${6:-0}" >"$d/status"
-	ln -sfn "$4" "$d/exe"
-	printf '500\n' >"$d/oom_score"
-	if [ "$5" != - ]; then printf '%s\n' "$5" >"$d/oom_score_adj"; fi
-	export OOMGUARD_PROC="$T/proc"
-}
-
 tab=$(printf '\t')
 
 @test "ok, idle and unchecked hold: exit 0, text and tsv" {
