@@ -137,3 +137,157 @@ nagios_grammar() {
 	assert_output --partial "OOMGUARD UNKNOWN - parse "
 	run -0 "$NEGATE" -u OK "$OG" check -c "$T/og.conf" --format=nagios
 }
+
+# The statuses of check, as its man page lists them.
+ALL_STATUSES='claimed differs gone idle not running ok risk spawner unchecked'
+
+@test "prom: promtool check metrics passes; each status, HELP and TYPE for each metric" {
+	real_scene
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=prom
+	printf '%s\n' "$output" >"$T/real.prom"
+	run -0 promtool check metrics <"$T/real.prom"
+	assert_output ''
+	run -0 cat "$T/real.prom"
+	assert_line 'oomguard_rule_ok{rule="hog"} 1'
+	assert_line 'oomguard_rule_ok{rule="prot"} 0'
+	assert_line 'oomguard_rule_ok{rule="postgresql@15-main"} 1'
+	assert_line "oomguard_score_adj{rule=\"hog\",pid=\"$hog\"} 700"
+	assert_line "oomguard_score_adj{rule=\"prot\",pid=\"$prot\"} 0"
+	assert_line "oomguard_score_adj{rule=\"second\",pid=\"$shared\"} 400"
+	assert_line 'oomguard_score_wanted{rule="prot"} -300'
+	assert_line 'oomguard_rule_status{rule="db",status="not running"} 1'
+	assert_line 'oomguard_rule_status{rule="db",status="ok"} 0'
+	assert_line --regexp '^oomguard_check_timestamp_seconds [0-9]+$'
+	for m in rule_ok score_adj score_wanted rule_status check_timestamp_seconds; do
+		assert_line "# TYPE oomguard_$m gauge"
+		assert_line --regexp "^# HELP oomguard_$m [A-Z0-9].*"
+	done
+	# One series per process: rows without a process or a value have none.
+	assert_equal "$(grep -c '^oomguard_score_adj{' "$T/real.prom")" 4
+	fake_scene
+	run -1 "$OG" check -c "$T/og.conf" --format=prom
+	printf '%s\n' "$output" >"$T/fake.prom"
+	run -0 promtool check metrics <"$T/fake.prom"
+	assert_output ''
+	# Every status, each seen somewhere with value 1.
+	run -0 sh -c "sed -n 's/^oomguard_rule_status{.*status=\"\\(.*\\)\"} 1\$/\\1/p' '$T/real.prom' '$T/fake.prom' | sort -u | tr '\n' ' '"
+	assert_output "$ALL_STATUSES "
+	assert_equal "$(grep -c '^oomguard_rule_status{rule="hog",' "$T/fake.prom")" 9
+}
+
+# node_exporter with only the textfile collector, on a free port of
+# 127.0.0.1: sets $url.  A port taken meanwhile makes it exit: try another.
+exporter_start() {
+	local port tries=20
+	command -v "$EXPORTER" >/dev/null || fail "$EXPORTER is missing: install prometheus-node-exporter"
+	mkdir -p "$T/tf"
+	while [ "$tries" -gt 0 ]; do
+		tries=$((tries - 1))
+		port=$((20000 + RANDOM % 40000))
+		# 7: connection refused, nothing listens there.
+		curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && continue
+		[ $? -eq 7 ] || continue
+		start "$EXPORTER" --web.listen-address="127.0.0.1:$port" \
+			--collector.disable-defaults --collector.textfile \
+			--collector.textfile.directory="$T/tf"
+		exporter=$pid
+		url=http://127.0.0.1:$port/metrics
+		wait_for exporter_settled
+		if curl -fsS -o /dev/null "$url"; then return 0; fi
+	done
+	fail "node_exporter did not start: $(cat "$T/out.bg")"
+}
+exporter_settled() { curl -fsS -o /dev/null "$url" 2>/dev/null || ! kill -0 "$exporter" 2>/dev/null; }
+scrape() { curl -fsS "$url" | grep -e '^oomguard_' -e '^node_textfile_scrape_error'; }
+
+@test "prom: a real node_exporter reads the file --output writes, with no textfile error" {
+	exporter_start
+	# The test can fail: a broken file is reported as a scrape error.
+	printf 'oomguard_broken{rule="x" 1\n' >"$T/tf/broken.prom"
+	run -0 scrape
+	assert_line 'node_textfile_scrape_error 1'
+	rm "$T/tf/broken.prom"
+	real_scene
+	run -1 "$OG" check -c "$T/og.conf" --format=prom --output "$T/tf/oomguard.prom"
+	assert_output ''
+	run -0 scrape
+	assert_line 'node_textfile_scrape_error 0'
+	# node_exporter sorts the labels.
+	assert_line 'oomguard_rule_ok{rule="hog"} 1'
+	assert_line 'oomguard_rule_ok{rule="db"} 0'
+	assert_line "oomguard_score_adj{pid=\"$hog\",rule=\"hog\"} 700"
+	assert_line 'oomguard_score_wanted{rule="prot"} -300'
+	assert_line 'oomguard_rule_status{rule="db",status="not running"} 1'
+	assert_line 'oomguard_rule_status{rule="prot",status="differs"} 1'
+	assert_line --regexp '^oomguard_check_timestamp_seconds [0-9.e+]+$'
+	# Nothing but the file itself is left in the directory.
+	assert_equal "$(ls -A "$T/tf")" oomguard.prom
+	# Every status, through node_exporter too.
+	fake_scene
+	run -1 "$OG" check -c "$T/og.conf" --format=prom --output "$T/tf/oomguard.prom"
+	run -0 scrape
+	assert_line 'node_textfile_scrape_error 0'
+	assert_line 'oomguard_rule_status{rule="mysql",status="risk"} 1'
+	assert_line 'oomguard_rule_status{rule="cron",status="spawner"} 1'
+	assert_line 'oomguard_rule_status{rule="hog",status="gone"} 1'
+}
+
+@test "--output: FILE replaced whole, never followed; a name planted at the temporary file is left alone; a bad table leaves FILE" {
+	bg 700 "$T/hogx"
+	conf "hog 700 exe=$T/hogx"
+	echo precious >"$T/victim"
+	ln -s "$T/victim" "$T/out.prom"
+	# The temporary name oomguard tries first, planted as a symlink: with
+	# O_EXCL|O_NOFOLLOW it is not opened, and the next name is used.
+	# shellcheck disable=SC2016 # expanded by the child sh
+	run -0 sh -c 'ln -s "$1/victim" "$1/.out.prom.$$.0.tmp" && exec "$2" check -c "$1/og.conf" --format=prom -o "$1/out.prom"' sh "$T" "$OG"
+	assert_output ''
+	assert_equal "$(cat "$T/victim")" precious
+	[ ! -L "$T/out.prom" ] && [ -f "$T/out.prom" ]
+	grep -qx 'oomguard_rule_ok{rule="hog"} 1' "$T/out.prom"
+	assert_equal "$(stat -c %a "$T/out.prom")" 644
+	run -0 sh -c "ls -A '$T' | grep -c '^\\.out\\.prom\\.'"
+	assert_output 1
+	# A bad table: exit 2, FILE as it was, no temporary file.
+	cp "$T/out.prom" "$T/before"
+	conf "hog 700 exe=hogx"
+	run -2 "$OG" check -c "$T/og.conf" --format=prom -o "$T/out.prom"
+	cmp "$T/before" "$T/out.prom"
+	run -0 sh -c "ls -A '$T' | grep -c '\\.tmp\$'"
+	assert_output 1
+	# A directory that does not exist: exit 1, said once.
+	conf "hog 700 exe=$T/hogx"
+	run -1 "$OG" check -c "$T/og.conf" --format=json -o "$T/nodir/x.json"
+	assert_output --regexp "^oomguard: open output $T/nodir/\\.x\\.json\\.[0-9]+\\.0\\.tmp: No such file or directory\$"
+	run -1 "$OG" check -c "$T/og.conf" --format=json -o "$T/"
+	assert_output "oomguard: open output $T/: names a directory, not a file"
+	run -3 --separate-stderr "$OG" check -c "$T/og.conf" --format=nagios -o "$T/"
+	assert_output "OOMGUARD UNKNOWN - open output $T/: names a directory, not a file"
+}
+
+@test "json: one object per row with the tsv fields, jq reads it; each status" {
+	real_scene
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=json
+	printf '%s\n' "$output" >"$T/real.json"
+	run -0 jq -c '.[0], .[1], .[3], .[5]' "$T/real.json"
+	assert_line --index 0 "{\"rule\":\"hog\",\"pid\":$hog,\"command\":\"hogx\",\"want\":700,\"now\":700,\"status\":\"ok\",\"detail\":null}"
+	assert_line --index 1 '{"rule":"none","pid":null,"command":null,"want":600,"now":null,"status":"idle","detail":"no process matches now"}'
+	assert_line --index 2 "{\"rule\":\"prot\",\"pid\":$prot,\"command\":\"prot\",\"want\":-300,\"now\":0,\"status\":\"differs\",\"detail\":\"the value in force is 0, not -300 (set after it started? an EACCES dropped by the init system?)\"}"
+	assert_line --index 3 "{\"rule\":\"db\",\"pid\":null,\"command\":null,\"want\":-300,\"now\":null,\"status\":\"not running\",\"detail\":\"pidfile $T/db.pid does not exist\"}"
+	# The same rows as tsv, field for field.
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	printf '%s\n' "$output" >"$T/real.tsv"
+	run -0 jq -r '.[] | [.rule, (.pid // "-"), (.command // "-"), .want, (.now // "-"), .status, (.detail // "-")] | map(tostring) | join("\t")' "$T/real.json"
+	assert_output "$(cat "$T/real.tsv")"
+	fake_scene
+	run -1 "$OG" check -c "$T/og.conf" --format=json
+	printf '%s\n' "$output" >"$T/fake.json"
+	run -0 jq -c '.[2]' "$T/fake.json"
+	assert_output '{"rule":"hog","pid":400,"command":"hogx","want":700,"now":null,"status":"gone","detail":"exited while being checked"}'
+	run -0 sh -c "jq -r '.[].status' '$T/real.json' '$T/fake.json' | sort -u | tr '\n' ' '"
+	assert_output "$ALL_STATUSES "
+	# An empty table is an empty array.
+	conf "# nothing"
+	run -0 "$OG" check -c "$T/og.conf" --format=json
+	assert_output '[]'
+}
