@@ -198,7 +198,7 @@ exporter_start() {
 	fail "node_exporter did not start: $(cat "$T/out.bg")"
 }
 exporter_settled() { curl -fsS -o /dev/null "$url" 2>/dev/null || ! kill -0 "$exporter" 2>/dev/null; }
-scrape() { curl -fsS "$url" | grep -e '^oomguard_' -e '^node_textfile_scrape_error'; }
+scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_error'; }
 
 @test "prom: a real node_exporter reads the file --output writes, with no textfile error" {
 	exporter_start
@@ -290,4 +290,58 @@ scrape() { curl -fsS "$url" | grep -e '^oomguard_' -e '^node_textfile_scrape_err
 	conf "# nothing"
 	run -0 "$OG" check -c "$T/og.conf" --format=json
 	assert_output '[]'
+}
+
+@test "a process name and a path with blanks, quotes, a newline, non-ASCII and bytes that are not UTF-8 survive every format" {
+	# The kernel names a process after the file it ran: a symlink's name.
+	name=$'s p"q\'\xc3\xa9\\\n\xff|'
+	ln -s "$T/hogx" "$T/$name"
+	bg 700 "$T/$name"
+	conf "odd 700 exe=$T/hogx" "db -300 pidfile=$T/d\"b'"$'\xc3\xa9\xff.pid'
+	run -2 --separate-stderr "$OG" check -c "$T/og.conf" --format=nagios
+	nagios_grammar 2
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 1 "OK: odd: pid $pid (s p\"q'"$'\xc3\xa9''\\\x0a\xff\x7c), wanted 700, in force 700: ok'
+	assert_line --index 2 "CRITICAL: db, wanted -300: not running: pidfile $T/d\"b'"$'\xc3\xa9''\xff.pid does not exist'
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=json
+	printf '%s\n' "$output" >"$T/out.json"
+	assert_line --index 1 "{\"rule\":\"odd\",\"pid\":$pid,\"command\":\"s p\\\"q'"$'\xc3\xa9''\\\n\ufffd|",'"\"want\":700,\"now\":700,\"status\":\"ok\",\"detail\":null},"
+	run -0 jq -j '.[0].command' "$T/out.json"
+	assert_output $'s p"q\'\xc3\xa9\\\n\xef\xbf\xbd|'
+	run -0 jq -j '.[1].detail' "$T/out.json"
+	assert_output "pidfile $T/d\"b'"$'\xc3\xa9\xef\xbf\xbd.pid does not exist'
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=prom
+	printf '%s\n' "$output" >"$T/out.prom"
+	run -0 promtool check metrics <"$T/out.prom"
+	assert_output ''
+	grep -qx "oomguard_score_adj{rule=\"odd\",pid=\"$pid\"} 700" "$T/out.prom"
+}
+
+# The table's grammar allows only letters, digits and _.@+- in a rule name
+# (oomguard.conf(5)), so bin/report-rows feeds src/report.c the names it
+# must still survive: blanks, both quotes, a backslash, non-ASCII, a byte
+# that is not UTF-8, a newline.
+@test "rule names with blanks, quotes and non-ASCII survive every format (bin/report-rows)" {
+	[ -x "$TOP/bin/report-rows" ] || fail "make bin/report-rows first"
+	rule=$'my "db" \'x\' \xc3\xa9\\ \xff'
+	printf '%s\t812\tmysqld\t-500\t0\tdiffers\tthe value in force is 0\n%s\t-\t-\t-300\t-\tidle\t-\n' \
+		"$rule\\nz" 'b|c=d' >"$T/rows"
+	run -2 "$TOP/bin/report-rows" nagios <"$T/rows"
+	nagios_grammar 2
+	assert_line --index 0 "OOMGUARD CRITICAL - my \"db\" 'x' "$'\xc3\xa9''\\ \xff\x0az differs; 2 rules: 0 ok, 1 idle, 1 bad | rules=2;;;; ok=0;;;; idle=1;;;; bad=1;;;; '"'score_my \"db\" ''x'' "$'\xc3\xa9'"\\ __z'=0;;;-1000;1000 'score_b_c_d'=U;;;-1000;1000"
+	run -0 "$NEGATE" "$TOP/bin/report-rows" nagios <"$T/rows"
+	run -1 sh -c "'$TOP/bin/report-rows' prom <'$T/rows' >'$T/rows.prom'"
+	run -0 promtool check metrics <"$T/rows.prom"
+	assert_output ''
+	run -0 grep -a '^oomguard_rule_ok' "$T/rows.prom"
+	assert_line --index 0 "oomguard_rule_ok{rule=\"my \\\"db\\\" 'x' "$'\xc3\xa9'"\\\\ "$'\xef\xbf\xbd'"\\nz\"} 0"
+	assert_line --index 1 'oomguard_rule_ok{rule="b|c=d"} 1'
+	exporter_start
+	cp "$T/rows.prom" "$T/tf/rows.prom"
+	run -0 scrape
+	assert_line 'node_textfile_scrape_error 0'
+	assert_line "oomguard_score_adj{pid=\"812\",rule=\"my \\\"db\\\" 'x' "$'\xc3\xa9'"\\\\ "$'\xef\xbf\xbd'"\\nz\"} 0"
+	run -1 sh -c "'$TOP/bin/report-rows' json <'$T/rows' >'$T/rows.json'"
+	run -0 jq -j '.[0].rule' "$T/rows.json"
+	assert_output $'my "db" \'x\' \xc3\xa9\\ \xef\xbf\xbd\nz'
 }
