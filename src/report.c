@@ -16,10 +16,18 @@
 
 static const char *const states[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
-/* Every status check gives, in the order of its man page. */
-static const char *const statuses[] = {
-	"ok", "idle", "unchecked", "not running", "differs", "risk", "spawner", "claimed", "gone"
+/* Every status check gives, in the order of its man page, with its state
+ * on a protected rule (score below 0) and on any other: a protected rule
+ * that does not hold is critical; any other fault is a warning. */
+static const struct {
+	const char *name;
+	char prot, other;
+} statuses[] = {
+	{ "ok", 0, 0 }, { "idle", 0, 0 }, { "unchecked", 0, 0 },
+	{ "not running", 2, 1 }, { "differs", 2, 1 },
+	{ "risk", 1, 1 }, { "spawner", 1, 1 }, { "claimed", 1, 1 }, { "gone", 1, 1 }
 };
+#define NSTATUSES (sizeof statuses / sizeof *statuses)
 
 int report_format(const char *name)
 {
@@ -32,12 +40,28 @@ int report_format(const char *name)
 	return -1;
 }
 
+static char *tmp_path;		/* the output, while it is not yet in place */
+static const char *out_path;
+
+/* No temporary file is left behind by an error: exit() would not remove it. */
+static void drop_tmp(void)
+{
+	if (tmp_path)
+		unlink(tmp_path);
+}
+
+static void oom(void)
+{
+	drop_tmp();
+	die(EX_FAIL, "check: out of memory");
+}
+
 static char *dup_or_die(const char *s)
 {
 	char *d = strdup(s ? s : "");
 
 	if (!d)
-		die(EX_FAIL, "check: out of memory");
+		oom();
 	return d;
 }
 
@@ -47,7 +71,7 @@ void report_add(struct report_rows *rs, const char *rule, int pid, const char *c
 	struct report_row *v = realloc(rs->v, (rs->n + 1) * sizeof *v), *r;
 
 	if (!v)
-		die(EX_FAIL, "check: out of memory");
+		oom();
 	rs->v = v;
 	r = &v[rs->n++];
 	r->rule = dup_or_die(rule);
@@ -102,107 +126,78 @@ static size_t utf8_seq(const unsigned char *s)
 	return len;
 }
 
-/* Plugin output: one line per row, and '|' starts the performance data, so
- * control bytes, '|', '\' and bytes that are not UTF-8 are written \xHH. */
-static void nagios_text(const char *s)
+enum esc { ESC_TEXT, ESC_LABEL, ESC_PROM, ESC_JSON };
+
+/* One escaper, four grammars; control bytes are C0 and DEL.
+ * - ESC_TEXT, plugin output: one line per row, and '|' starts performance
+ *   data, so control bytes, '|', '\' and bytes that are not UTF-8 are
+ *   written \xHH ('\' as \\).
+ * - ESC_LABEL, a performance-data label: a quote is doubled (the
+ *   guidelines' rule); '=', which may not appear at all, '|', control bytes
+ *   and bytes that are not UTF-8 become '_'.
+ * - ESC_PROM, a Prometheus label value: \\, \" and \n, and UTF-8 only, so
+ *   a byte that is not becomes U+FFFD.
+ * - ESC_JSON, a JSON string (RFC 8259): \" and \\, control bytes as \n, \t
+ *   ... or \u00HH, and a byte that is not UTF-8 as U+FFFD: JSON text is
+ *   Unicode, and a byte has no escape of its own. */
+static void put_esc(const char *s, enum esc how)
 {
+	static const char *const special[] = { "|\\", "='|", "\\\"\n", "\\\"" };
+	static const char from[] = "\b\f\n\r\t", to[] = "bfnrt";
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
 		size_t len = utf8_seq(p);
+		unsigned c = *p;
+		int ctl = len == 1 && (c < 0x20 || c == 0x7f);
+		const char *e = len == 1 ? strchr(from, (int)c) : NULL;
 
-		if (len > 1 || (len == 1 && *p >= 0x20 && *p != 0x7f && *p != '|' && *p != '\\'))
+		if (len > 1 || (len == 1 && !strchr(special[how], (int)c)
+				&& (!ctl || how == ESC_PROM)))
 			fwrite(p, 1, len, stdout);
-		else if (*p == '\\')
+		else if (how == ESC_TEXT && c == '\\')
 			fputs("\\\\", stdout);
+		else if (how == ESC_TEXT)
+			printf("\\x%02x", c);
+		else if (how == ESC_LABEL)
+			fputs(c == '\'' ? "''" : "_", stdout);
+		else if (!len)
+			fputs(how == ESC_PROM ? "\xef\xbf\xbd" : "\\ufffd", stdout);
+		else if (c == '\n' || !ctl)
+			printf("\\%c", c == '\n' ? 'n' : (int)c);
+		else if (e)
+			printf("\\%c", to[e - from]);
 		else
-			printf("\\x%02x", *p);
+			printf("\\u%04x", c);
 		p += len ? len : 1;
 	}
 }
 
-/* A performance-data label: quoted unless plain; a quote inside is doubled
- * (the guidelines' rule); '=', which may not appear at all, control bytes,
- * '|' and bytes that are not UTF-8 become '_'. */
+/* A performance-data label, quoted unless plain. */
 static void nagios_label(const char *prefix, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	int quote = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			   "0123456789_.-") != strlen(s);
 
 	printf(" %s%s", quote ? "'" : "", prefix);
-	while (*p) {
-		size_t len = utf8_seq(p);
-
-		if (len > 1 || (len == 1 && *p >= 0x20 && *p != 0x7f && !strchr("='|", *p)))
-			fwrite(p, 1, len, stdout);
-		else
-			fputs(*p == '\'' ? "''" : "_", stdout);
-		p += len ? len : 1;
-	}
+	put_esc(s, ESC_LABEL);
 	fputs(quote ? "'=" : "=", stdout);
 }
 
-/* A label value of the Prometheus text format: \\, \" and \n, and UTF-8
- * only, so a byte that is not becomes U+FFFD. */
-static void prom_label(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		size_t len = utf8_seq(p);
-
-		if (!len)
-			fputs("\xef\xbf\xbd", stdout);
-		else if (*p == '\\' || *p == '"')
-			printf("\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else
-			fwrite(p, 1, len, stdout);
-		p += len ? len : 1;
-	}
-}
-
-/* A JSON string (RFC 8259): control characters and DEL as \u00HH (\n, \t...
- * in their short forms), and a byte that is not UTF-8 as U+FFFD: JSON text
- * is Unicode, and a byte has no escape of its own. */
 static void json_str(const char *s)
 {
-	static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
-	const unsigned char *p = (const unsigned char *)s;
-
-	putchar('"');
-	while (*p) {
-		size_t len = utf8_seq(p);
-		const char *esc = len == 1 && *p ? strchr(from, *p) : NULL;
-
-		if (!len)
-			fputs("\\ufffd", stdout);
-		else if (esc)
-			printf("\\%c", to[esc - from]);
-		else if (len == 1 && (*p < 0x20 || *p == 0x7f))
-			printf("\\u%04x", *p);
-		else
-			fwrite(p, 1, len, stdout);
-		p += len ? len : 1;
-	}
-	putchar('"');
+	fputs("\"", stdout);
+	put_esc(s, ESC_JSON);
+	fputs("\"", stdout);
 }
 
-/* A row's state: a protected rule (score below 0) that does not hold is
- * critical; any other fault is a warning. */
 static int row_state(const struct report_row *r)
 {
-	const char *s = r->status;
+	size_t i;
 
-	if (!strcmp(s, "ok") || !strcmp(s, "idle") || !strcmp(s, "unchecked"))
-		return NAGIOS_OK;
-	if (!strcmp(s, "differs") || !strcmp(s, "not running"))
-		return r->want < 0 ? NAGIOS_CRITICAL : NAGIOS_WARNING;
-	if (!strcmp(s, "risk") || !strcmp(s, "spawner") || !strcmp(s, "claimed")
-	    || !strcmp(s, "gone"))
-		return NAGIOS_WARNING;
+	for (i = 0; i < NSTATUSES; i++)
+		if (!strcmp(r->status, statuses[i].name))
+			return r->want < 0 ? statuses[i].prot : statuses[i].other;
 	return NAGIOS_UNKNOWN;
 }
 
@@ -247,22 +242,22 @@ static void nagios_value(const struct report_rows *rs, const struct group *g)
 static void nagios_row(const struct report_row *r)
 {
 	printf("%s: ", states[row_state(r)]);
-	nagios_text(r->rule);
+	put_esc(r->rule, ESC_TEXT);
 	if (r->pid) {
 		printf(": pid %d (", r->pid);
-		nagios_text(r->comm);
-		putchar(')');
+		put_esc(r->comm, ESC_TEXT);
+		fputs(")", stdout);
 	}
 	printf(", wanted %d", r->want);
 	if (r->now != REPORT_NONE)
 		printf(", in force %d", r->now);
 	fputs(": ", stdout);
-	nagios_text(r->status);
+	put_esc(r->status, ESC_TEXT);
 	if (*r->detail) {
 		fputs(": ", stdout);
-		nagios_text(r->detail);
+		put_esc(r->detail, ESC_TEXT);
 	}
-	putchar('\n');
+	fputs("\n", stdout);
 }
 
 /* The summary names the failing rules, critical ones first. */
@@ -284,9 +279,9 @@ static int nagios_summary(const struct report_rows *rs, size_t *count)
 			if (g.state != st)
 				continue;
 			fputs(named++ ? ", " : "", stdout);
-			nagios_text(rs->v[g.worst].rule);
-			putchar(' ');
-			nagios_text(rs->v[g.worst].status);
+			put_esc(rs->v[g.worst].rule, ESC_TEXT);
+			fputs(" ", stdout);
+			put_esc(rs->v[g.worst].status, ESC_TEXT);
 		}
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
@@ -314,7 +309,7 @@ static int print_nagios(const struct report_rows *rs)
 		nagios_label("score_", rs->v[i].rule);
 		nagios_value(rs, &g);
 	}
-	putchar('\n');
+	fputs("\n", stdout);
 	for (i = 0; i < rs->n; i++)
 		nagios_row(&rs->v[i]);
 	return worst;
@@ -328,8 +323,8 @@ static void prom_family(const char *name, const char *help)
 static void prom_rule(const char *metric, const char *rule)
 {
 	printf("%s{rule=\"", metric);
-	prom_label(rule);
-	putchar('"');
+	put_esc(rule, ESC_PROM);
+	fputs("\"", stdout);
 }
 
 static void prom_statuses(const struct report_rows *rs)
@@ -337,17 +332,17 @@ static void prom_statuses(const struct report_rows *rs)
 	struct group g;
 	size_t i, j, s;
 
-	prom_family("oomguard_rule_status", "How many rows of the rule have this status: "
-		    "one row per process it governs, or one when it governs none.");
+	prom_family("oomguard_rule_status", "Rows of the rule in this status: one per process, "
+		    "or one for none.");
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
-		for (s = 0; s < sizeof statuses / sizeof *statuses; s++) {
+		for (s = 0; s < NSTATUSES; s++) {
 			int n = 0;
 
 			for (j = g.first; j < g.first + g.n; j++)
-				n += !strcmp(rs->v[j].status, statuses[s]);
+				n += !strcmp(rs->v[j].status, statuses[s].name);
 			prom_rule("oomguard_rule_status", rs->v[i].rule);
-			printf(",status=\"%s\"} %d\n", statuses[s], n);
+			printf(",status=\"%s\"} %d\n", statuses[s].name, n);
 		}
 	}
 }
@@ -358,7 +353,7 @@ static int print_prom(const struct report_rows *rs)
 	size_t i;
 	int worst = NAGIOS_OK;
 
-	prom_family("oomguard_rule_ok", "1 if the rule holds now (ok, idle or unchecked), else 0.");
+	prom_family("oomguard_rule_ok", "1 if the rule holds (ok, idle or unchecked), else 0.");
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
 		prom_rule("oomguard_rule_ok", rs->v[i].rule);
@@ -366,7 +361,7 @@ static int print_prom(const struct report_rows *rs)
 		if (g.state > worst)
 			worst = g.state;
 	}
-	prom_family("oomguard_score_adj", "The oom_score_adj in force of each process a rule governs.");
+	prom_family("oomguard_score_adj", "The oom_score_adj of each process the rule governs.");
 	for (i = 0; i < rs->n; i++)
 		if (rs->v[i].pid && rs->v[i].now != REPORT_NONE) {
 			prom_rule("oomguard_score_adj", rs->v[i].rule);
@@ -379,7 +374,7 @@ static int print_prom(const struct report_rows *rs)
 		printf("} %d\n", rs->v[i].want);
 	}
 	prom_statuses(rs);
-	prom_family("oomguard_check_timestamp_seconds", "When the check ran, in seconds since the Epoch.");
+	prom_family("oomguard_check_timestamp_seconds", "When the check ran.");
 	printf("oomguard_check_timestamp_seconds %lld\n", (long long)time(NULL));
 	return worst;
 }
@@ -398,7 +393,7 @@ static int print_json(const struct report_rows *rs)
 	size_t i;
 	int worst = NAGIOS_OK;
 
-	putchar('[');
+	fputs("[", stdout);
 	for (i = 0; i < rs->n; i++) {
 		const struct report_row *r = &rs->v[i];
 
@@ -421,7 +416,7 @@ static int print_json(const struct report_rows *rs)
 			json_str(r->detail);
 		else
 			fputs("null", stdout);
-		putchar('}');
+		fputs("}", stdout);
 	}
 	fputs(rs->n ? "\n]\n" : "]\n", stdout);
 	return worst;
@@ -440,8 +435,8 @@ int report_print(enum report_format fmt, const struct report_rows *rs)
 void report_unknown(const char *why)
 {
 	fputs("OOMGUARD UNKNOWN - ", stdout);
-	nagios_text(why);
-	putchar('\n');
+	put_esc(why, ESC_TEXT);
+	fputs("\n", stdout);
 	exit(NAGIOS_UNKNOWN);
 }
 
@@ -471,39 +466,27 @@ void report_capture_begin(void)
 const char *report_capture_end(void)
 {
 	static char buf[4096];
-	size_t len = 0, pre = strlen(msg_prog());
 	ssize_t n;
 	char *line;
 
-	if (cap_fd < 0)
-		return NULL;
-	/* The last copy of the pipe's write end goes here: the reads end. */
-	if (dup2(saved_err, 2) < 0)
+	if (cap_fd < 0 || dup2(saved_err, 2) < 0)
 		return NULL;
 	close(saved_err);
-	while (len < sizeof buf - 1 && (n = read(cap_fd, buf + len, sizeof buf - 1 - len)) > 0)
-		len += (size_t)n;
+	/* Every write to the pipe is done: one read takes what it holds. */
+	n = read(cap_fd, buf, sizeof buf - 1);
 	close(cap_fd);
 	cap_fd = -1;
-	if (len && write(2, buf, len) < 0) {
+	if (n <= 0)
+		return NULL;
+	if (write(2, buf, (size_t)n) < 0) {
 		/* stderr is gone: the line still goes to stdout */
 	}
-	while (len && buf[len - 1] == '\n')
-		len--;
-	buf[len] = '\0';
+	while (n && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	/* The last line, without its "oomguard: ". */
 	line = strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf;
-	if (!strncmp(line, msg_prog(), pre) && !strncmp(line + pre, ": ", 2))
-		line += pre + 2;
-	return *line ? line : NULL;
-}
-
-static char *tmp_path;		/* the output, while it is not yet in place */
-static const char *out_path;
-
-static void drop_tmp(void)
-{
-	if (tmp_path)
-		unlink(tmp_path);
+	return strstr(line, ": ") ? strstr(line, ": ") + 2 : line;
 }
 
 /* O_EXCL|O_NOFOLLOW: a name another user planted in the directory, file
@@ -513,44 +496,47 @@ const char *report_output_open(const char *path)
 {
 	static char why[PATH_MAX + 100];
 	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path) + 1 : 0, fd = -1, i;
+	int dirlen = slash ? (int)(slash - path) + 1 : 0, fd = -1, i, err;
 	size_t size = strlen(path) + 40;
 
-	if (!path[dirlen]) {
-		snprintf(why, sizeof why, "open output %.*s: names a directory, not a file",
-			 PATH_MAX, path);
-		return why;
-	}
 	if (!(tmp_path = malloc(size)))
 		die(EX_FAIL, "open output %s: out of memory", path);
-	for (i = 0; i < 100 && fd < 0; i++) {
+	errno = EISDIR;		/* FILE ends in '/' */
+	for (i = 0; path[dirlen] && i < 100 && fd < 0; i++) {
 		snprintf(tmp_path, size, "%.*s.%s.%ld.%d.tmp", dirlen, path, path + dirlen,
 			 (long)getpid(), i);
 		fd = open(tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
-	if (fd >= 0) {
-		atexit(drop_tmp);
-		if (fflush(stdout) == 0 && dup2(fd, 1) >= 0) {
-			close(fd);
-			out_path = path;
-			return NULL;
-		}
+	if (fd >= 0 && fflush(stdout) == 0 && dup2(fd, 1) >= 0) {
+		close(fd);
+		out_path = path;
+		return NULL;
 	}
-	snprintf(why, sizeof why, "open output %.*s: %s", PATH_MAX, tmp_path, strerror(errno));
+	err = errno;
+	snprintf(why, sizeof why, "open output %.*s: %s", PATH_MAX,
+		 path[dirlen] ? tmp_path : path, strerror(err));
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp_path);
+	}
+	free(tmp_path);
+	tmp_path = NULL;	/* perhaps a name another made: never unlink it */
 	return why;
 }
 
 void report_output_done(void)
 {
-	if (fflush(stdout) != 0 || ferror(stdout) || (tmp_path && fsync(1) < 0))
-		die(EX_FAIL, "write %s: %s", tmp_path ? tmp_path : "standard output",
-		    strerror(errno));
-	if (!tmp_path)
+	int err;
+
+	if (fflush(stdout) == 0 && !ferror(stdout)
+	    && (!tmp_path || (fsync(1) == 0 && rename(tmp_path, out_path) == 0))) {
+		free(tmp_path);
+		tmp_path = NULL;
 		return;
-	if (rename(tmp_path, out_path) < 0)
-		die(EX_FAIL, "rename %s to %s: %s", tmp_path, out_path, strerror(errno));
-	free(tmp_path);
-	tmp_path = NULL;
+	}
+	err = errno;
+	drop_tmp();
+	die(EX_FAIL, "write %s: %s", out_path ? out_path : "standard output", strerror(err));
 }

@@ -260,9 +260,9 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	run -1 "$OG" check -c "$T/og.conf" --format=json -o "$T/nodir/x.json"
 	assert_output --regexp "^oomguard: open output $T/nodir/\\.x\\.json\\.[0-9]+\\.0\\.tmp: No such file or directory\$"
 	run -1 "$OG" check -c "$T/og.conf" --format=json -o "$T/"
-	assert_output "oomguard: open output $T/: names a directory, not a file"
+	assert_output "oomguard: open output $T/: Is a directory"
 	run -3 --separate-stderr "$OG" check -c "$T/og.conf" --format=nagios -o "$T/"
-	assert_output "OOMGUARD UNKNOWN - open output $T/: names a directory, not a file"
+	assert_output "OOMGUARD UNKNOWN - open output $T/: Is a directory"
 }
 
 @test "json: one object per row with the tsv fields, jq reads it; each status" {
