@@ -9,6 +9,7 @@ bats_require_minimum_version 1.5.0
 load common
 
 NEGATE=/usr/lib/nagios/plugins/negate
+tab=$(printf '\t')
 EXPORTER=prometheus-node-exporter
 
 local_setup() {
@@ -117,6 +118,21 @@ nagios_grammar() {
 	assert_output "OOMGUARD UNKNOWN - parse check option -c: needs a value"
 	# Without it, the same faults are usage errors.
 	run -2 "$OG" check --bogus
+}
+
+@test "the monitor formats refuse to run as another user than root: its rules would look idle, a false OK" {
+	bg 700 "$T/hogx"
+	conf "hog 700 exe=$T/hogx"
+	chmod 755 "$T"
+	# What a non-root check sees: another user's /proc/PID/exe is unreadable.
+	run -0 as_nobody "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "hog${tab}-${tab}-${tab}700${tab}-${tab}idle${tab}no process matches now"
+	run -3 --separate-stderr as_nobody "$OG" check -c "$T/og.conf" --format=nagios
+	assert_output "OOMGUARD UNKNOWN - check as uid 65534: not root: the processes of other users cannot be identified"
+	for f in prom json; do
+		run -2 as_nobody "$OG" check -c "$T/og.conf" --format=$f
+		assert_output "oomguard: check as uid 65534: not root: the processes of other users cannot be identified"
+	done
 }
 
 @test "nagios: the Monitoring Plugins' negate reads the exit code and the status word" {
@@ -344,4 +360,59 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	run -1 sh -c "'$TOP/bin/report-rows' json <'$T/rows' >'$T/rows.json'"
 	run -0 jq -j '.[0].rule' "$T/rows.json"
 	assert_output $'my "db" \'x\' \xc3\xa9\\ \xef\xbf\xbd\nz'
+}
+
+# The command line an example runs, with our binary and table in it.
+here() { sed -e "s|/usr/sbin/oomguard check|$OG check -c $T/og.conf|" -e "s|/var/lib/prometheus/node-exporter|$T/tf|"; }
+
+@test "monitoring/: nrpe.cfg, sudoers and the Icinga 2 CheckCommand run one command, which sudo allows; icinga2 validates it" {
+	M=$TOP/monitoring
+	cmd=$(sed -n 's/^command\[check_oomguard\]=//p' "$M/nrpe.cfg")
+	[ "$cmd" = '/usr/bin/sudo -n /usr/sbin/oomguard check --format=nagios' ] || fail "nrpe.cfg: $cmd"
+	# sudo allows exactly that command, with those arguments only.
+	run -0 visudo -cf "$M/sudoers"
+	assert_equal "$(sed -n 's/^nagios ALL=(root) NOPASSWD: //p' "$M/sudoers")" "${cmd#/usr/bin/sudo -n }"
+	# Icinga 2 runs the same words.
+	run -0 sh -c "tr -d '\\n' <'$M/icinga2.conf' | sed -n 's/.*command = \\[ \\([^]]*\\) \\].*/\\1/p' | sed 's/\", \"/ /g; s/\"//g'"
+	assert_output "$cmd"
+	# icinga2 itself reads it: a host with vars.oomguard gets the service.
+	mkdir -p "$T/icinga/var"
+	cat >"$T/icinga/main.conf" <<-EOF2
+		const NodeName = "master"
+		const ZoneName = "master"
+		object Endpoint "master" { }
+		object Zone "master" { endpoints = [ "master" ] }
+		object Endpoint "db1" { }
+		object Zone "db1" { endpoints = [ "db1" ]; parent = "master" }
+		object CheckCommand "dummy" { command = [ "/bin/true" ] }
+		object Host "db1" { check_command = "dummy"; vars.oomguard = true; zone = "master" }
+		include "$M/icinga2.conf"
+	EOF2
+	v=$T/icinga/var
+	run -0 icinga2 daemon -C -c "$T/icinga/main.conf" -DConfiguration.RunAsUser=root \
+		-DConfiguration.RunAsGroup=root -DConfiguration.CacheDir="$v" -DConfiguration.DataDir="$v" \
+		-DConfiguration.LogDir="$v" -DConfiguration.RunDir="$v" -DConfiguration.SpoolDir="$v"
+	assert_output --partial 'Finished validating the configuration file(s).'
+	run -0 grep -c "db1!oomguard" "$v/icinga2.debug"
+	# The command itself, through sudo as root, is the plugin: CRITICAL here.
+	real_scene
+	run -2 --separate-stderr sh -c "$(printf '%s\n' "$cmd" | here)"
+	nagios_grammar 2
+	assert_line --index 0 --partial 'OOMGUARD CRITICAL - prot differs, db not running'
+}
+
+@test "monitoring/cron: a cron.d line whose command feeds node_exporter's textfile collector" {
+	line=$(grep -v -e '^#' -e '^$' "$TOP/monitoring/cron")
+	# cron.d: five time fields, the user, the command.
+	[[ $line =~ ^(\*|[0-9/,*-]+)(\ (\*|[0-9/,*-]+)){4}\ root\ (/.*)$ ]] || fail "not a cron.d line: $line"
+	cmd=${BASH_REMATCH[4]}
+	[[ $cmd == *'--output /var/lib/prometheus/node-exporter/oomguard.prom' ]] || fail "$cmd"
+	exporter_start
+	real_scene
+	run -1 sh -c "umask 022 && $(printf '%s\n' "$cmd" | here)"
+	assert_output ''
+	assert_equal "$(stat -c %a "$T/tf/oomguard.prom")" 644
+	run -0 scrape
+	assert_line 'node_textfile_scrape_error 0'
+	assert_line 'oomguard_rule_ok{rule="prot"} 0'
 }
