@@ -71,9 +71,9 @@ bin/oldkernel: tests/helpers/oldkernel.c
 
 # check's monitor formats, fed rows that the table's grammar cannot make
 # (tests/monitor.bats).
-bin/report-rows: tests/helpers/report-rows.c src/report.c src/msg.c $(HDRS)
+bin/report-rows: tests/helpers/report-rows.c src/report.c src/msg.c $(HDRS) $(SANSRCS) bin/.sanitize
 	@mkdir -p bin
-	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -Isrc -o $@ tests/helpers/report-rows.c src/report.c src/msg.c
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ tests/helpers/report-rows.c src/report.c src/msg.c $(SANSRCS)
 
 # A memory hog for the end-to-end OOM tests and the demo.
 bin/hog: tests/helpers/hog.c
