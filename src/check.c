@@ -125,7 +125,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		w.path = r->pidfile;
 		w.exe = r->exe;
 		w.comm = r->comm;
-		pidfile_probe(&w, &pid, &start, why, sizeof why);
+		pidfile_probe(&w, NULL, &pid, &start, why, sizeof why);
 		snprintf(detail, sizeof detail, "pidfile %.200s %s", r->pidfile, why);
 		row(rep, r, NULL, 0, "not running", detail);
 		return;
@@ -239,7 +239,7 @@ static void probe_pidfiles(const struct conf *c, int *pf_pid, unsigned long long
 		w.path = c->rules[k].pidfile;
 		w.exe = c->rules[k].exe;
 		w.comm = c->rules[k].comm;
-		if (pidfile_probe(&w, &pf_pid[k], &pf_start[k], why, sizeof why) != 1)
+		if (pidfile_probe(&w, NULL, &pf_pid[k], &pf_start[k], why, sizeof why) != 1)
 			pf_pid[k] = 0;
 	}
 }

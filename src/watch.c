@@ -42,6 +42,7 @@ struct watch {
 	struct conf conf;
 	int *pf_pid;			/* per rule: the process its pidfile names */
 	unsigned long long *pf_start;
+	struct pidview *pf_view;	/* per rule: what its pidfile was seen to do */
 	int any_children;		/* some rule has children= */
 	int ino, ev, interval;
 	struct refused refused[REFUSED_MAX];
@@ -188,7 +189,7 @@ static void probe_pidfiles(struct watch *w)
 		pw.path = r->pidfile;
 		pw.exe = r->exe;
 		pw.comm = r->comm;
-		if (pidfile_probe(&pw, &pid, &start, why, sizeof why) != 1) {
+		if (pidfile_probe(&pw, &w->pf_view[i], &pid, &start, why, sizeof why) != 1) {
 			w->pf_pid[i] = 0;
 			w->pf_start[i] = 0;
 			continue;
@@ -261,12 +262,32 @@ static int load(struct watch *w, struct conf *c)
 	return rc;
 }
 
+/* A reload keeps what each pidfile was seen to do: a daemon accepted before
+ * a wall-clock step must not be judged again by an mtime from before it. */
+static struct pidview *carry_views(const struct watch *w, const struct conf *c)
+{
+	struct pidview *v = calloc(c->n + 1, sizeof *v);
+	size_t i, j;
+
+	for (i = 0; v && i < c->n; i++)
+		for (j = 0; c->rules[i].pidfile && j < w->conf.n; j++)
+			if (w->conf.rules[j].pidfile
+			    && !strcmp(w->conf.rules[j].pidfile, c->rules[i].pidfile)) {
+				v[i] = w->pf_view[j];
+				break;
+			}
+	return v;
+}
+
 static void install(struct watch *w, struct conf *c)
 {
+	struct pidview *views = carry_views(w, c);
 	size_t i;
 
 	free(w->pf_pid);
 	free(w->pf_start);
+	free(w->pf_view);
+	w->pf_view = views;
 	conf_free(&w->conf);
 	w->conf = *c;
 	w->any_children = 0;
@@ -274,7 +295,7 @@ static void install(struct watch *w, struct conf *c)
 		w->any_children |= c->rules[i].has_children;
 	w->pf_pid = calloc(c->n + 1, sizeof *w->pf_pid);
 	w->pf_start = calloc(c->n + 1, sizeof *w->pf_start);
-	if (!w->pf_pid || !w->pf_start)
+	if (!w->pf_pid || !w->pf_start || !w->pf_view)
 		die(EX_FAIL, "load %s: out of memory", w->path);
 	/* New rules, maybe new scores: try every process again. */
 	w->nrefused = 0;
@@ -484,6 +505,7 @@ int watch_main(int argc, char **argv)
 					say("watch: stopped by signal %d", sig);
 					free(w.pf_pid);
 					free(w.pf_start);
+					free(w.pf_view);
 					conf_free(&w.conf);
 					return EX_OK;
 				}
