@@ -27,7 +27,7 @@ static const char usage[] =
 	"       oomguard -l\n"
 	"       oomguard apply [-c CONFIG] [-r] NAME PID\n"
 	"       oomguard watch [-c CONFIG] [-i SECS] [-s] [-b [-P PIDFILE]]\n"
-	"       oomguard check [-c CONFIG] [--format=text|tsv]\n"
+	"       oomguard check [-c CONFIG] [--format=FORMAT] [-o FILE]\n"
 	"       oomguard -h | -V\n";
 
 static const char help[] =
@@ -51,7 +51,8 @@ static const char help[] =
 	"  check                 show whether every rule holds now\n"
 	"  -c CONFIG             the configuration (default /etc/oomguard.conf)\n"
 	"  -i SECS, -s, -b, -P   watch: rescan interval, syslog, detach, its pidfile\n"
-	"      --format=tsv      check: tab-separated output for scripts\n"
+	"      --format=FORMAT   check: text, tsv, nagios, prom or json\n"
+	"  -o, --output FILE     check: replace FILE whole (for node_exporter's textfile)\n"
 	"  -h, --help            this text\n"
 	"  -V, --version         the version\n"
 	"\n"

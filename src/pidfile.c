@@ -442,9 +442,10 @@ static int proc_ids(int dirfd, struct ids *id)
 	char *end;
 	unsigned long v;
 
-	if (proc_read(dirfd, "status", buf, sizeof buf) < 0 || field(buf, "\nTgid:", &v, NULL) < 0)
+	if (proc_read(dirfd, "status", buf, sizeof buf) < 0)
 		return -1;
-	id->tgid = (int)v;
+	/* Every kernel since 2.4 has it; a fake procfs (OOMGUARD_PROC) may not. */
+	id->tgid = field(buf, "\nTgid:", &v, NULL) < 0 ? -1 : (int)v;
 	if (field(buf, "\nUid:", &v, NULL) < 0)
 		return -1;
 	id->uid = (uid_t)v;
@@ -555,7 +556,7 @@ static int check_proc(const struct pidwait *w, struct pidview *v, const struct p
 	else if (st.flags & PF_KTHREAD_FLAG)
 		snprintf(why, n, "names pid %d, a kernel thread", pid);
 	/* /proc/TID answers for any thread, though no listing shows it. */
-	else if (id.tgid != pid)
+	else if (id.tgid != pid && id.tgid != -1)
 		snprintf(why, n, "names pid %d, a thread of process %d, not a process", pid,
 			 id.tgid);
 	else if (!time_fails(w, v, k, sb, started, st.start, tick, why, n)
