@@ -9,6 +9,15 @@
 bats_require_minimum_version 1.5.0
 load common
 
+# Functions, so that wait_for reads again at every try.
+# The waiter PID has its inotify watch (fdinfo lists it once added).
+armed() { grep -qs '^inotify wd:' /proc/"$1"/fdinfo/*; }
+# PID started 50 ms ago or more (start time and uptime, both in 1/100 s):
+# the instance a restart stops is never younger.
+aged() {
+	[ $(($(cut -d' ' -f1 /proc/uptime | tr -d .) - $(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20))) -ge 5 ]
+}
+
 # --- file systems ------------------------------------------------------------
 
 # fs KIND: every case of tests/helpers/fs-identity.sh on a KIND file system.
@@ -122,7 +131,7 @@ start_stepped() {
 	for step in 600 -600; do
 		start_stepped "$step" "$OG" -n 335 -f "$T/d.pid" -w 20
 		og=$pid
-		wait_for grep -qs '^inotify wd:' /proc/"$og"/fdinfo/*
+		wait_for armed "$og"
 		echo "$d" >"$T/d.pid"
 		wait "$og"
 		assert_equal "$(adj_of "$d")" 335
@@ -137,7 +146,7 @@ start_stepped() {
 	touch -m -d '3 seconds ago' "$T/d.pid"
 	start_stepped 0 "$OG" -n 336 -f "$T/d.pid" -w 2
 	og=$pid
-	wait_for grep -qs '^inotify wd:' /proc/"$og"/fdinfo/*
+	wait_for armed "$og"
 	printf -- '-600\n' >"$T/step"
 	status=0
 	wait "$og" || status=$?
@@ -214,6 +223,7 @@ EOF
 }
 
 resetd_pid() { cat "$T/run/resetd.pid"; }
+no_waiter() { ! pgrep -f "f $T/run/resetd.pid" >/dev/null; }
 local_teardown() {
 	[ ! -x "$T/init.d/resetd" ] || "$T/init.d/resetd" stop >/dev/null 2>&1 || true
 }
@@ -235,7 +245,7 @@ restarts() {
 	run -0 "$T/init.d/resetd" start 3>&-
 	assert_output 'already running'
 	wait_for adj_is "$new" 340
-	wait_for test -z "$(pgrep -f "f $T/run/resetd.pid")"
+	wait_for no_waiter
 }
 
 @test "restart x20 through /etc/default (OOM_PIDFILE): every new instance gets its score, never the old one" {
@@ -265,13 +275,14 @@ EOF
 
 @test "-r: the process running when the wait began is never taken; one started after is" {
 	spawn
+	wait_for aged "$pid"
 	echo "$pid" >"$T/d.pid"
 	run -4 "$OG" -n 341 -f "$T/d.pid" -w 1 -r
 	assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file names pid $pid, which was running before the restart began (the instance being stopped)"
 	assert_equal "$(adj_of "$pid")" 0
 	start "$OG" -n 342 -f "$T/d.pid" -w 20 -r
 	og=$pid
-	wait_for grep -qs '^inotify wd:' /proc/"$og"/fdinfo/*
+	wait_for armed "$og"
 	spawn
 	echo "$pid" >"$T/d.pid"
 	wait "$og"
