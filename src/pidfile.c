@@ -411,60 +411,7 @@ loop:
 	return -1;
 }
 
-/* From /proc/PID/status: the thread group (the process a thread belongs
- * to), the real uid, the real gid and the supplementary groups. */
-struct ids {
-	int tgid, ngids;
-	uid_t uid;
-	gid_t gids[256];
-};
-
-static int field(const char *buf, const char *name, unsigned long *v, const char **after)
-{
-	const char *p = strstr(buf, name);
-	char *end;
-
-	if (!p)
-		return -1;
-	p += strlen(name);
-	*v = strtoul(p, &end, 10);
-	if (end == p)
-		return -1;
-	if (after)
-		*after = end;
-	return 0;
-}
-
-static int proc_ids(int dirfd, struct ids *id)
-{
-	char buf[8192];
-	const char *p;
-	char *end;
-	unsigned long v;
-
-	if (proc_read(dirfd, "status", buf, sizeof buf) < 0)
-		return -1;
-	/* Every kernel since 2.4 has it; a fake procfs (OOMGUARD_PROC) may not. */
-	id->tgid = field(buf, "\nTgid:", &v, NULL) < 0 ? -1 : (int)v;
-	if (field(buf, "\nUid:", &v, NULL) < 0)
-		return -1;
-	id->uid = (uid_t)v;
-	if (field(buf, "\nGid:", &v, NULL) < 0)
-		return -1;
-	id->gids[0] = (gid_t)v;
-	id->ngids = 1;
-	if (!(p = strstr(buf, "\nGroups:")))
-		return 0;
-	for (p += 8; id->ngids < 256; p = end) {
-		v = strtoul(p, &end, 10);
-		if (end == p)
-			break;
-		id->gids[id->ngids++] = (gid_t)v;
-	}
-	return 0;
-}
-
-static const char *trust_fails(int pid, const struct ids *id, const struct writers *wr,
+static const char *trust_fails(int pid, const struct proc_ids *id, const struct writers *wr,
 			       char *why, size_t n)
 {
 	int i, j;
@@ -535,7 +482,7 @@ static int check_proc(const struct pidwait *w, struct pidview *v, const struct p
 		      unsigned long long *start, char *why, size_t n)
 {
 	struct pstat st;
-	struct ids id;
+	struct proc_ids id;
 	long long started, tick;
 	long tck = sysconf(_SC_CLK_TCK);
 	int pid = k->pid, dirfd = proc_open(pid), rc = P_NOPROC;
@@ -698,28 +645,6 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 }
 
 
-/* Returns in the parent (1) and in the detached child (0). */
-static int detach(void)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die(EXIT_FAIL, "detach pidfile waiter: fork: %s", strerror(errno));
-	if (pid > 0)
-		return 1;
-	setsid();
-	/* The session leader exits: the waiter can never get a terminal. */
-	pid = fork();
-	if (pid < 0)
-		_exit(EXIT_FAIL);
-	if (pid > 0)
-		_exit(EXIT_OK);
-	detach_finish(-1);
-	return 0;
-}
-
 int pidfile_wait(const struct pidwait *w, int score)
 {
 	static char abspath[4096];
@@ -742,7 +667,7 @@ int pidfile_wait(const struct pidwait *w, int score)
 	} else if (len >= PATH_MAX)
 		die(EXIT_USAGE, "parse pidfile %.40s...: path too long", w->path);
 	score_warn_unkillable(score);
-	if (w->background && detach())
+	if (w->background && detach_fork())
 		return EXIT_OK;
 	return wait_loop(&aw, w->path, score);
 }
