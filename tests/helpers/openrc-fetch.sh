@@ -18,7 +18,7 @@ for p in openrc librc1 libeinfo1; do
 	ls "${p}_${want}"-*.deb >/dev/null 2>&1 ||
 		apt-get download -q -o APT::Sandbox::User=root "$p" >/dev/null
 done
-rm -rf "$c/root" "$c/usr" "$c/etc"
+rm -rf "${c:?}/root" "${c:?}/usr" "${c:?}/etc"
 for d in ./*.deb; do
 	dpkg-deb -x "$d" "$c/root"
 done

@@ -6,9 +6,12 @@
 # host_listing FILE: every name under /etc, /lib, /usr and /run, with type
 # and mode, and size and mtime for all but directories (whose mtimes other
 # programs on the host change): compared before and after a suite.
+# /run/oomguard-tests is not listed: the test directories of other suites,
+# which other sessions on a shared build machine may be running meanwhile.
 host_listing() {
-	find -H /etc /lib /usr /run -xdev \( -type d -printf '%y %m %p\n' \) -o \
-		-printf '%y %m %s %T@ %p\n' 2>/dev/null | LC_ALL=C sort >"$1"
+	find -H /etc /lib /usr /run -xdev -path /run/oomguard-tests -prune -o \
+		\( -type d -printf '%y %m %p\n' \) -o -printf '%y %m %s %T@ %p\n' 2>/dev/null |
+		LC_ALL=C sort >"$1"
 }
 
 # host_unchanged BEFORE: fails, showing the difference, unless a listing
