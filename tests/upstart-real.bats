@@ -92,7 +92,6 @@ job_running() { job_pid "$1" >/dev/null; }
 # Running again, as another process than OLD.
 job_respawned() { job_running "$1" && [ "$(job_pid "$1")" != "$2" ]; }
 job_status_is() { [ "$(ic status "$1" 2>/dev/null)" = "$1 $2" ]; }
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # job NAME LINE...: write $C/NAME.conf; wait until init knows the job.
 job() {

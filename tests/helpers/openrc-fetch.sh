@@ -1,8 +1,9 @@
 #!/bin/sh
 # openrc-fetch.sh CACHE: Debian 12's OpenRC 0.45.2 (openrc, librc1,
-# libeinfo1), downloaded with apt-get and unpacked into CACHE, never
-# installed: the openrc package conflicts with sysv-rc.  It leaves two trees
-# for overlay mounts in a private mount namespace (tests/openrc-real.bats):
+# libeinfo1, and insserv for /etc/insserv.conf, which it reads), downloaded
+# with apt-get and unpacked into CACHE, never installed: the openrc package
+# conflicts with sysv-rc.  It leaves two trees for overlay mounts in a
+# private mount namespace (tests/openrc-real.bats):
 # CACHE/usr, the packages' /bin, /sbin, /lib and /usr merged as this
 # merged-/usr host has them, and CACHE/etc.  Idempotent: nothing is done
 # when CACHE/usr/lib/rc/version already says 0.45.2.
@@ -14,8 +15,8 @@ if [ "$(cat "$c/usr/lib/rc/version" 2>/dev/null)" = "$want" ]; then
 fi
 mkdir -p "$c/debs"
 cd "$c/debs"
-for p in openrc librc1 libeinfo1; do
-	ls "${p}_${want}"-*.deb >/dev/null 2>&1 ||
+for p in openrc librc1 libeinfo1 insserv; do
+	ls "${p}"_*.deb >/dev/null 2>&1 ||
 		apt-get download -q -o APT::Sandbox::User=root "$p" >/dev/null
 done
 rm -rf "${c:?}/root" "${c:?}/usr" "${c:?}/etc"
@@ -33,4 +34,6 @@ for d in bin sbin lib; do
 done
 cp -a "$c/root/usr/." "$c/usr/"
 cp -a "$c/root/etc" "$c/etc"
+# The mount point for a test's own /etc/conf.d.
+mkdir -p "$c/etc/conf.d"
 rm -rf "$c/root"

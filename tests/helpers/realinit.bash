@@ -25,6 +25,9 @@ host_unchanged() {
 	fi
 }
 
+# Succeeds once PID is gone (or a zombie of ours).
+gone() { ! kill -0 "$1" 2>/dev/null || test_state "$1" Z; }
+
 # ns_start DIR SPEC...: a private mount namespace (tests/helpers/ns-holder.sh
 # says what SPEC is), held by a sleeping process; sets and exports NS_PID.
 ns_start() {
