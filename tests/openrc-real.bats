@@ -181,6 +181,18 @@ lines_of() { wc -l <"$1"; }
 	run -0 rc supd stop
 }
 
+@test "supervise-daemon with command_user: the score is set before the privilege drop" {
+	service supd 'supervisor=supervise-daemon' "command=$T/daemon" 'command_args=1000' \
+		'pidfile=/run/supd.pid' 'command_user=nobody'
+	conf supd 'export SSD_OOM_SCORE_ADJ=300'
+	run -0 rc supd start
+	wait_for supervised supd
+	pid=$(supervised supd)
+	assert_equal "$(stat -c %u "/proc/$pid")" 65534
+	assert_equal "$(adj_of "$pid")" 300
+	run -0 rc supd stop
+}
+
 @test "SSD_OOM_SCORE_ADJ with the default start-stop-daemon: on Debian that is dpkg's, which ignores it" {
 	run -0 ns sh -c 'command -v start-stop-daemon'
 	assert_output /usr/sbin/start-stop-daemon

@@ -363,8 +363,10 @@ pidfile_is() { [ "$(cat "$S/run/oomguard.pid" 2>/dev/null)" = "$1" ]; }
 	files=$(cd "$TOP" && git ls-files 'upstart/*.conf' 'debian/*.upstart')
 	[ -n "$files" ]
 	for f in $files; do
-		run -0 env PATH="$S/bin:$PATH" TMPDIR="$T" "$UP/bin/init-checkconf" \
+		run env PATH="$S/bin:$PATH" TMPDIR="$T" "$UP/bin/init-checkconf" \
 			-x "$UP/sbin/init" -i "$UP/sbin/initctl" "$TOP/$f"
+		[ "$status" -eq 0 ] || { echo "$output"; cat "$T"/init-checkconf-upstart-output.*; } >&3
+		assert_success
 		assert_output "File $TOP/$f: syntax ok"
 	done
 	printf 'oom score -2000\nexec sleep 1\n' >"$T/broken.conf"
