@@ -6,10 +6,13 @@
 # host_listing FILE: every name under /etc, /lib, /usr and /run, with type
 # and mode, and size and mtime for all but directories (whose mtimes other
 # programs on the host change): compared before and after a suite.
-# /run/oomguard-tests is not listed: the test directories of other suites,
-# which other sessions on a shared build machine may be running meanwhile.
+# Not listed, for other suites that a shared build machine may be running
+# meanwhile: /run/oomguard-tests, their test directories, and
+# /run/syslogd.pid, of the busybox syslogd that tests/hook.bats and
+# tests/pidfile.bats run on the host (ours runs in the namespace, whose
+# /run is a test directory).
 host_listing() {
-	find -H /etc /lib /usr /run -xdev -path /run/oomguard-tests -prune -o \
+	find -H /etc /lib /usr /run -xdev \( -path /run/oomguard-tests -o -path /run/syslogd.pid \) -prune -o \
 		\( -type d -printf '%y %m %p\n' \) -o -printf '%y %m %s %T@ %p\n' 2>/dev/null |
 		LC_ALL=C sort >"$1"
 }
