@@ -358,19 +358,35 @@ pidfile_is() { [ "$(cat "$S/run/oomguard.pid" 2>/dev/null)" = "$1" ]; }
 	run ! grep -E 'oomguard .*process .*(terminated|killed)' "$T/init.log"
 }
 
+# init-checkconf FILE, with the Upstart built here.  It starts an init of
+# its own and asks it for the job list as soon as it answers, which now and
+# then (on a loaded machine) is before that init has read its job
+# directory: "syntax invalid" with no error after it.  Only that is tried
+# again (up to three times); a refusal with init's error is final.
+checkconf() {
+	local n
+	for n in 1 2 3; do
+		if PATH="$S/bin:$PATH" TMPDIR="$T" "$UP/bin/init-checkconf" \
+			-x "$UP/sbin/init" -i "$UP/sbin/initctl" "$1" >"$T/checkconf.out" 2>&1; then
+			cat "$T/checkconf.out"
+			return 0
+		fi
+		[ "$(grep -c . "$T/checkconf.out")" -eq 1 ] || break
+	done
+	cat "$T/checkconf.out"
+	return 1
+}
+
 @test "init-checkconf passes on every job file the project ships, and fails on a broken one" {
 	# The RPM installs upstart/oomguard.conf as /etc/init/oomguard.conf.
 	files=$(cd "$TOP" && git ls-files 'upstart/*.conf' 'debian/*.upstart')
 	[ -n "$files" ]
 	for f in $files; do
-		run env PATH="$S/bin:$PATH" TMPDIR="$T" "$UP/bin/init-checkconf" \
-			-x "$UP/sbin/init" -i "$UP/sbin/initctl" "$TOP/$f"
-		[ "$status" -eq 0 ] || { echo "$output"; cat "$T"/init-checkconf-upstart-output.*; } >&3
-		assert_success
+		run -0 checkconf "$TOP/$f"
 		assert_output "File $TOP/$f: syntax ok"
 	done
 	printf 'oom score -2000\nexec sleep 1\n' >"$T/broken.conf"
-	run -1 env PATH="$S/bin:$PATH" TMPDIR="$T" "$UP/bin/init-checkconf" \
-		-x "$UP/sbin/init" -i "$UP/sbin/initctl" "$T/broken.conf"
-	assert_output --partial 'syntax invalid'
+	run -1 checkconf "$T/broken.conf"
+	assert_output "ERROR: File $T/broken.conf: syntax invalid:
+init:broken.conf:1: Illegal oom score adjustment, expected -999 to 1000 or 'never'"
 }
