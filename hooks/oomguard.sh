@@ -89,6 +89,11 @@ oomguard_action=${RC_CMD:-${1:-}}
 if [ -z "$oomguard_action" ] && [ -d ./supervise ]; then
 	oomguard_action=start
 fi
+# OpenRC's dependency scan sources every /etc/conf.d file, with the RC_CMD
+# of the service that started it: that is no start of this service.
+case ${0##*/} in
+gendepends.sh) oomguard_action= ;;
+esac
 # On a restart the script sources this before its stop: the daemon running
 # now is the one about to be stopped, and must not be the one waited for.
 oomguard_restart=

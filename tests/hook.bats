@@ -221,6 +221,16 @@ src() {
 	assert_output 2
 }
 
+@test "OpenRC: its dependency scan (gendepends.sh) sources conf.d with RC_CMD=start: nothing is done" {
+	printf '. "%s"\ncat /proc/$$/oom_score_adj\n' "$TOP/hooks/oomguard.sh" >"$T/gendepends.sh"
+	run with_adj 2 env OOMGUARD_BIN="$OGX" OOM_SCORE_ADJ=7 RC_CMD=start dash -eu "$T/gendepends.sh" 3>&-
+	assert_success
+	assert_output 2
+	cp "$T/gendepends.sh" "$T/memcached"
+	run with_adj 2 env OOMGUARD_BIN="$OGX" OOM_SCORE_ADJ=7 RC_CMD=start dash -eu "$T/memcached" 3>&-
+	assert_output 7
+}
+
 @test "runit/Void conf: a run script in a directory with supervise/ is a start" {
 	mkdir -p "$T/sv/fake/supervise" "$T/notsv"
 	cd "$T/sv/fake"
