@@ -64,7 +64,7 @@ oomguard_main() {
 	# init-functions by most scripts) is that file's own include's business:
 	# acting on it here too would apply it twice and start two waiters.
 	if [ -n "${OOMGUARD_SERVICE:-}" ]; then
-		oomguard_run apply "$OOMGUARD_SERVICE" "$$"
+		oomguard_run apply ${oomguard_restart:+"$oomguard_restart"} "$OOMGUARD_SERVICE" "$$"
 		return 0
 	fi
 	if [ -z "${OOM_SCORE_ADJ:-}" ]; then
@@ -79,7 +79,9 @@ oomguard_main() {
 		[Nn][Oo] | [Ff][Aa][Ll][Ss][Ee] | [Oo][Ff][Ff] | 0) ;;
 		*) oomguard_say "oomguard: parse OOM_TREE '$OOM_TREE': not yes or no; using no" ;;
 		esac
-		oomguard_run -n "$OOM_SCORE_ADJ" -f "$OOM_PIDFILE" -w "${OOM_WAIT:-60}" -b ${oomguard_tree:+"$oomguard_tree"}
+		# 60: WAIT_SECS_DEFAULT in src/num.h (tests/docs.bats checks they agree).
+		oomguard_run -n "$OOM_SCORE_ADJ" -f "$OOM_PIDFILE" -w "${OOM_WAIT:-60}" -b \
+			${oomguard_tree:+"$oomguard_tree"} ${oomguard_restart:+"$oomguard_restart"}
 	fi
 	return 0
 }
@@ -90,12 +92,24 @@ oomguard_action=${RC_CMD:-${1:-}}
 if [ -z "$oomguard_action" ] && [ -d ./supervise ]; then
 	oomguard_action=start
 fi
+# OpenRC's dependency scan sources every /etc/conf.d file, with the RC_CMD
+# of the service that started it: that is no start of this service.
+case ${0##*/} in
+gendepends.sh) oomguard_action= ;;
+esac
+# On a restart the script sources this before its stop: the daemon running
+# now is the one about to be stopped, and must not be the one waited for.
+oomguard_restart=
 case $oomguard_action in
-start | restart | force-reload | try-restart | condrestart | force-restart)
+start)
+	oomguard_main
+	;;
+restart | force-reload | try-restart | condrestart | force-restart)
+	oomguard_restart=-r
 	oomguard_main
 	;;
 esac
-unset oomguard_action oomguard_bin oomguard_try oomguard_out oomguard_rc \
+unset oomguard_action oomguard_restart oomguard_bin oomguard_try oomguard_out oomguard_rc \
 	oomguard_line oomguard_logger oomguard_tree
 unset -f oomguard_say oomguard_run oomguard_main
 :

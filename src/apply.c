@@ -10,8 +10,8 @@
 /* The worse of two results: a refusal outranks a vanished process. */
 static int worse(int a, int b)
 {
-	if (a == EX_FAIL || b == EX_FAIL)
-		return EX_FAIL;
+	if (a == EXIT_FAIL || b == EXIT_FAIL)
+		return EXIT_FAIL;
 	return a ? a : b;
 }
 
@@ -66,10 +66,10 @@ static int apply_tree(const int *pids, size_t npids, int score,
 	struct done *done = NULL;
 	unsigned long long *rootstart = calloc(npids, sizeof *rootstart);
 	size_t ndone = 0, cap = 0, i, j;
-	int rc = EX_OK, pass, added = 1;
+	int rc = EXIT_OK, pass, added = 1;
 
 	if (!rootstart)
-		die(EX_FAIL, "scan processes: out of memory");
+		die(EXIT_FAIL, "scan processes: out of memory");
 	for (j = 0; starts && j < npids; j++)
 		rootstart[j] = starts[j];
 	for (pass = 0; added && pass < 16; pass++) {
@@ -78,7 +78,7 @@ static int apply_tree(const int *pids, size_t npids, int score,
 		char *mark = calloc(n + 1, 1);
 
 		if (!mark)
-			die(EX_FAIL, "scan processes: out of memory");
+			die(EXIT_FAIL, "scan processes: out of memory");
 		for (j = 0; j < npids; j++) {
 			struct pstat *root = proc_find(v, n, pids[j]);
 
@@ -102,7 +102,7 @@ static int apply_tree(const int *pids, size_t npids, int score,
 				cap = cap ? cap * 2 : 64;
 				nd = realloc(done, cap * sizeof *done);
 				if (!nd)
-					die(EX_FAIL, "scan processes: out of memory");
+					die(EXIT_FAIL, "scan processes: out of memory");
 				done = nd;
 			}
 			done[ndone].pid = v[i].pid;
@@ -115,7 +115,7 @@ static int apply_tree(const int *pids, size_t npids, int score,
 					break;
 			r = j < npids ? score_set(v[i].pid, score, v[i].start)
 				      : score_set_member(v[i].pid, score, v[i].start);
-			if (r != EX_GONE || j < npids)
+			if (r != EXIT_GONE || j < npids)
 				rc = worse(rc, r);
 		}
 		free(mark);
@@ -129,7 +129,7 @@ static int apply_tree(const int *pids, size_t npids, int score,
 int apply_pids(const int *pids, size_t n, int score, int tree)
 {
 	size_t i;
-	int rc = EX_OK;
+	int rc = EXIT_OK;
 
 	score_warn_unkillable(score);
 	if (tree)
@@ -149,12 +149,12 @@ int apply_tree_pinned(int pid, unsigned long long start, int score)
 int show_pids(const int *pids, size_t n)
 {
 	size_t i;
-	int rc = EX_OK;
+	int rc = EXIT_OK;
 
 	for (i = 0; i < n; i++) {
 		int sc, adj, r = score_get(pids[i], &sc, &adj);
 
-		if (r == EX_OK) {
+		if (r == EXIT_OK) {
 			printf("pid %d's current OOM score: %d\n", pids[i], sc);
 			printf("pid %d's current OOM score adjust value: %d\n", pids[i], adj);
 		}

@@ -1,6 +1,8 @@
 /* oomguard check: for each rule, the processes it governs now, the value
  * in force, and OK or why the rule does not hold.  Exit 0 only when every
- * rule holds. */
+ * rule holds.  The formats for monitors are in report.c. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +13,14 @@
 #include "oomguard.h"
 #include "pidfile.h"
 #include "proc.h"
+#include "report.h"
 #include "rules.h"
 #include "score.h"
 
 struct report {
-	int tsv, bad;
+	enum report_format fmt;
+	int bad;
+	struct report_rows rows;
 };
 
 static void row(struct report *rep, const struct rule *r, const struct pinfo *p, int now,
@@ -32,7 +37,10 @@ static void row(struct report *rep, const struct rule *r, const struct pinfo *p,
 		snprintf(val, sizeof val, "%d", now);
 	if (strcmp(status, "ok") && strcmp(status, "idle") && strcmp(status, "unchecked"))
 		rep->bad = 1;
-	if (rep->tsv)
+	if (rep->fmt > REPORT_TSV)
+		report_add(&rep->rows, r->name, p ? p->pid : 0, p ? p->comm : NULL, r->score,
+			   p && now != -10000 ? now : REPORT_NONE, status, detail);
+	else if (rep->fmt == REPORT_TSV)
 		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r->name, pid, comm,
 		       r->score, val, status, *detail ? detail : "-");
 	else
@@ -125,7 +133,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		w.path = r->pidfile;
 		w.exe = r->exe;
 		w.comm = r->comm;
-		pidfile_probe(&w, &pid, &start, why, sizeof why);
+		pidfile_probe(&w, NULL, &pid, &start, why, sizeof why);
 		snprintf(detail, sizeof detail, "pidfile %s %s",
 			 msg_esc(esc, sizeof esc, r->pidfile), why);
 		row(rep, r, NULL, 0, "not running", detail);
@@ -156,50 +164,143 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		    : "no process matches now");
 }
 
+struct check_opts {
+	const char *path, *output;
+	int named;
+	enum report_format fmt;
+};
+
+/* A bad command line or table: one line; in the nagios format, UNKNOWN. */
+static void give_up(enum report_format fmt, int code, const char *why)
+{
+	say("%s", why);
+	if (fmt == REPORT_NAGIOS)
+		report_unknown(why);
+	exit(code);
+}
+
+/* The first fault is kept until every option is read, so that a
+ * --format=nagios after it still gets its UNKNOWN. */
+static void parse_opts(int argc, char **argv, struct check_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, 0, 'c' },
+		{ "format", required_argument, 0, 'F' },
+		{ "output", required_argument, 0, 'o' },
+		{ 0, 0, 0, 0 }
+	};
+	char why[320] = "";
+	int c, f;
+
+	memset(o, 0, sizeof *o);
+	o->path = CONF_DEFAULT;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:o:", longopts, NULL)) != -1) {
+		/* musl leaves optind past argc when the last option lacks its value. */
+		const char *word = optind - 1 < argc ? argv[optind - 1] : "?";
+		char shortopt[3] = { '-', (char)optopt, '\0' };
+
+		if (c == 'c')
+			o->path = optarg, o->named = 1;
+		else if (c == 'o')
+			o->output = optarg;
+		else if (c == 'F' && (f = report_format(optarg)) >= 0)
+			o->fmt = (enum report_format)f;
+		else if (*why)
+			continue;
+		else if (c == 'F')
+			snprintf(why, sizeof why, "parse check format %.200s: unknown "
+				 "(known: text, tsv, nagios, prom, json)", optarg);
+		else
+			snprintf(why, sizeof why, "parse check option %.200s: %s",
+				 strncmp(word, "--", 2) && optopt ? shortopt : word,
+				 c == ':' ? "needs a value" : "unknown");
+	}
+	if (!*why && optind < argc)
+		snprintf(why, sizeof why, "parse check argument %.200s: check takes only options",
+			 argv[optind]);
+	if (*why)
+		give_up(o->fmt, EXIT_USAGE, why);
+}
+
+/* Another user's /proc/PID/exe cannot be read: its rules would look idle,
+ * which a monitor would take for OK. */
+static void need_root(enum report_format fmt)
+{
+	char why[120];
+
+	if (geteuid() == 0)
+		return;
+	snprintf(why, sizeof why, "check as uid %lu: not root: the processes of other "
+		 "users cannot be identified", (unsigned long)geteuid());
+	give_up(fmt, EXIT_USAGE, why);
+}
+
+static void probe_pidfiles(const struct conf *c, int *pf_pid, unsigned long long *pf_start)
+{
+	size_t k;
+
+	for (k = 0; k < c->n; k++) {
+		struct pidwait w;
+		char why[8];
+
+		if (!c->rules[k].pidfile)
+			continue;
+		memset(&w, 0, sizeof w);
+		w.path = c->rules[k].pidfile;
+		w.exe = c->rules[k].exe;
+		w.comm = c->rules[k].comm;
+		if (pidfile_probe(&w, NULL, &pf_pid[k], &pf_start[k], why, sizeof why) != 1)
+			pf_pid[k] = 0;
+	}
+}
+
+/* The table, or the end: the nagios format repeats on stdout, which is all
+ * that NRPE passes on, the reason conf_load gave on stderr. */
+static void load(const struct check_opts *o, struct conf *c)
+{
+	const char *why;
+	int rc;
+
+	if (o->fmt != REPORT_NAGIOS) {
+		if (conf_load(o->path, o->named, c) < 0)
+			exit(EXIT_USAGE);
+		return;
+	}
+	report_capture_begin();
+	rc = conf_load(o->path, o->named, c);
+	why = report_capture_end();
+	if (rc < 0)
+		report_unknown(why ? why : "read the table: refused");
+}
+
 int check_main(int argc, char **argv)
 {
-	const char *path = CONF_DEFAULT;
+	struct check_opts o;
 	struct report rep;
 	struct conf c;
 	struct pstat *v;
-	int *pf_pid, i, named = 0;
+	int *pf_pid, rc;
 	unsigned long long *pf_start;
+	const char *why;
 	size_t n, k;
 
+	parse_opts(argc, argv, &o);
+	if (o.fmt > REPORT_TSV)
+		need_root(o.fmt);
+	load(&o, &c);
+	if (o.output && (why = report_output_open(o.output)))
+		give_up(o.fmt, EXIT_FAIL, why);
 	memset(&rep, 0, sizeof rep);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--format=tsv"))
-			rep.tsv = 1;
-		else if (!strcmp(argv[i], "--format=text"))
-			rep.tsv = 0;
-		else if (i + 1 < argc && !strcmp(argv[i], "-c")) {
-			path = argv[++i];
-			named = 1;
-		} else
-			die(EX_USAGE, "parse check option %s: unknown, or its value is missing", argv[i]);
-	}
-	if (conf_load(path, named, &c) < 0)
-		return EX_USAGE;
+	rep.fmt = o.fmt;
 	/* A file refused as untrusted (said on stderr) is a rule not held. */
 	rep.bad = c.refused > 0;
 	pf_pid = calloc(c.n + 1, sizeof *pf_pid);
 	pf_start = calloc(c.n + 1, sizeof *pf_start);
 	if (!pf_pid || !pf_start)
-		die(EX_FAIL, "check: out of memory");
-	for (k = 0; k < c.n; k++) {
-		struct pidwait w;
-		char why[8];
-
-		if (!c.rules[k].pidfile)
-			continue;
-		memset(&w, 0, sizeof w);
-		w.path = c.rules[k].pidfile;
-		w.exe = c.rules[k].exe;
-		w.comm = c.rules[k].comm;
-		if (pidfile_probe(&w, &pf_pid[k], &pf_start[k], why, sizeof why) != 1)
-			pf_pid[k] = 0;
-	}
-	if (!rep.tsv)
+		die(EXIT_FAIL, "check: out of memory");
+	probe_pidfiles(&c, pf_pid, pf_start);
+	if (rep.fmt == REPORT_TEXT)
 		printf("%-16s %7s %-15s %5s %5s  %s\n", "RULE", "PID", "COMMAND", "WANT", "NOW",
 		       "STATUS");
 	n = proc_scan(&v);
@@ -209,5 +310,10 @@ int check_main(int argc, char **argv)
 	free(pf_pid);
 	free(pf_start);
 	conf_free(&c);
-	return rep.bad ? EX_FAIL : EX_OK;
+	rc = rep.bad ? EXIT_FAIL : EXIT_OK;
+	if (rep.fmt > REPORT_TSV)
+		rc = report_print(rep.fmt, &rep.rows);
+	report_free(&rep.rows);
+	report_output_done();
+	return rc;
 }

@@ -178,7 +178,7 @@ static char *dup_or_die(const char *s)
 	char *d = s ? strdup(s) : NULL;
 
 	if (s && !d)
-		die(EX_FAIL, "read configuration: out of memory");
+		die(EXIT_FAIL, "read configuration: out of memory");
 	return d;
 }
 
@@ -203,7 +203,7 @@ static void add(struct conf *c, struct rule *r, const char *file, int line)
 		}
 	nr = realloc(c->rules, (c->n + 1) * sizeof *nr);
 	if (!nr)
-		die(EX_FAIL, "read configuration %s: out of memory", file);
+		die(EXIT_FAIL, "read configuration %s: out of memory", file);
 	c->rules = nr;
 	r->pidfile = dup_or_die(r->pidfile);
 	r->exe = dup_or_die(r->exe);
@@ -306,7 +306,7 @@ static char *slurp(int fd, size_t *len)
 	char *buf = malloc(CONF_FILE_MAX + 2);
 
 	if (!buf)
-		die(EX_FAIL, "read configuration: out of memory");
+		die(EXIT_FAIL, "read configuration: out of memory");
 	*len = 0;
 	while (*len <= CONF_FILE_MAX) {
 		ssize_t n = read(fd, buf + *len, CONF_FILE_MAX + 1 - *len);
@@ -514,7 +514,7 @@ static int load_dir(const char *dir, struct conf *c)
 			continue;
 		nn = realloc(names, (n + 1) * sizeof *names);
 		if (!nn)
-			die(EX_FAIL, "read %s: out of memory", msg_esc(e, sizeof e, dir));
+			die(EXIT_FAIL, "read %s: out of memory", msg_esc(e, sizeof e, dir));
 		names = nn;
 		names[n++] = dup_or_die(de->d_name);
 	}

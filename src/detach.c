@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -66,4 +67,25 @@ void detach_finish(int keep)
 	msg_to_syslog();
 	if (chdir("/") < 0)
 		say("detach: chdir /: %s", strerror(errno));
+}
+
+int detach_fork(void)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die(EXIT_FAIL, "detach: fork: %s", strerror(errno));
+	if (pid > 0)
+		return 1;
+	setsid();
+	/* The session leader exits: the child can never get a terminal. */
+	pid = fork();
+	if (pid < 0)
+		_exit(EXIT_FAIL);
+	if (pid > 0)
+		_exit(EXIT_OK);
+	detach_finish(-1);
+	return 0;
 }

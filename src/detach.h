@@ -5,5 +5,8 @@
  * session: every inherited descriptor but keep (-1: none) closed, stdio on
  * /dev/null, working directory /, messages to syslog. */
 void detach_finish(int keep);
+/* Fork twice, the middle one a session leader that exits, and finish: 1 in
+ * the caller, 0 in the detached grandchild. */
+int detach_fork(void);
 
 #endif

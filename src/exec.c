@@ -13,5 +13,5 @@ int chain_exec(char **argv)
 	execvp(argv[0], argv);
 	err = errno;
 	say("exec %s: %s", argv[0], strerror(err));
-	return err == ENOENT || err == ENOTDIR ? EX_NOTFOUND : EX_NOEXEC;
+	return err == ENOENT || err == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC;
 }

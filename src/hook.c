@@ -11,9 +11,38 @@
 #include "msg.h"
 #include "num.h"
 #include "oomguard.h"
+#include "opt.h"
 #include "pidfile.h"
 #include "score.h"
 
+static const char usage[] = "usage: oomguard apply [-c CONFIG] [-r] NAME PID\n";
+
+/* Options stop at NAME ('+'): the hooks pass NAME and PID as they are. */
+static int parse(int argc, char **argv, const char **path, int *named, int *restart)
+{
+	static const struct option longopts[] = {
+		{ "restart", no_argument, 0, 'r' },
+		{ 0, 0, 0, 0 }
+	};
+	static const char optstring[] = "+c:r";
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (c == 'r') {
+			*restart = 1;
+			continue;
+		}
+		if (c != 'c')
+			opt_refused(argc, argv, optstring, longopts, usage, EXIT_USAGE);
+		*path = optarg;
+		*named = 1;
+	}
+	if (argc - optind != 2)
+		opt_usage_error(usage, EXIT_USAGE, "parse arguments", "",
+				"apply takes [-c CONFIG] [-r] NAME PID");
+	return optind;
+}
 
 int hook_main(int argc, char **argv)
 {
@@ -21,22 +50,15 @@ int hook_main(int argc, char **argv)
 	const struct rule *r;
 	struct conf c;
 	struct pidwait w;
-	int i = 1, pid, rc, named = 0;
+	int i, pid, rc, named = 0, restart = 0;
 
-	if (argc > 2 && !strcmp(argv[1], "-c")) {
-		path = argv[2];
-		named = 1;
-		i = 3;
-	}
-	if (argc - i != 2) {
-		die(EX_USAGE, "parse arguments: apply takes [-c CONFIG] NAME PID");
-	}
+	i = parse(argc, argv, &path, &named, &restart);
 	if ((why = pid_parse(argv[i + 1], &pid)))
-		die(EX_USAGE, "parse PID %s: %s", argv[i + 1], why);
+		die(EXIT_USAGE, "parse PID %s: %s", argv[i + 1], why);
 	if (conf_load(path, named, &c) < 0)
-		return EX_USAGE;
+		return EXIT_USAGE;
 	if (!(r = conf_find(&c, argv[i])))
-		return EX_OK;
+		return EXIT_OK;
 	score_warn_unkillable(r->score);
 	rc = score_set(pid, r->score, 0);
 	if (r->pidfile) {
@@ -44,11 +66,12 @@ int hook_main(int argc, char **argv)
 		w.path = r->pidfile;
 		w.exe = r->exe;
 		w.comm = r->comm;
-		w.timeout = r->wait >= 0 ? r->wait : 60;
+		w.timeout = r->wait >= 0 ? r->wait : WAIT_SECS_DEFAULT;
 		w.tree = r->tree;
 		w.background = 1;
-		if (pidfile_wait(&w, r->score) != EX_OK && rc == EX_OK)
-			rc = EX_FAIL;
+		w.restart = restart;
+		if (pidfile_wait(&w, r->score) != EXIT_OK && rc == EXIT_OK)
+			rc = EXIT_FAIL;
 	}
 	return rc;
 }

@@ -101,9 +101,9 @@ int list_procs(void)
 	int width = columns();
 
 	if (!n)
-		die(EX_FAIL, "read %s: %s", proc_root(), strerror(errno));
+		die(EXIT_FAIL, "read %s: %s", proc_root(), strerror(errno));
 	if (!rows)
-		die(EX_FAIL, "list processes: out of memory");
+		die(EXIT_FAIL, "list processes: out of memory");
 	for (i = 0; i < n; i++) {
 		struct row *r = &rows[m];
 		int fd;
@@ -136,5 +136,5 @@ int list_procs(void)
 	}
 	free(rows);
 	free(v);
-	return EX_OK;
+	return EXIT_OK;
 }

@@ -1,6 +1,5 @@
 /* oomguard: set OOM scores that survive service restarts. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include "msg.h"
 #include "num.h"
 #include "oomguard.h"
+#include "opt.h"
 #include "pidfile.h"
 #include "score.h"
 
@@ -15,16 +15,19 @@
 #define VERSION "0.1.0"
 #endif
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Kept equal to the SYNOPSIS of oomguard(8); tests/cli.bats compares them. */
 static const char usage[] =
 	"usage: oomguard -n SCORE [--strict] [--] PROG [ARG...]\n"
 	"       oomguard -n SCORE -p PID[,PID...] [-T]\n"
-	"       oomguard -n SCORE -f PIDFILE [-w SECS] [-b] [-T] [--exe PATH] [--name COMM]\n"
+	"       oomguard -n SCORE -f PIDFILE [-w SECS] [-b] [-T] [-r] [--exe PATH] [--name COMM]\n"
 	"       oomguard -p PID[,PID...]\n"
 	"       oomguard -l\n"
-	"       oomguard apply [-c CONFIG] NAME PID\n"
+	"       oomguard apply [-c CONFIG] [-r] NAME PID\n"
 	"       oomguard watch [-c CONFIG] [-i SECS] [-s] [-b [-P PIDFILE]]\n"
-	"       oomguard check [-c CONFIG] [--format=text|tsv]\n"
+	"       oomguard check [-c CONFIG] [--format=FORMAT] [-o FILE]\n"
 	"       oomguard -h | -V\n";
 
 static const char help[] =
@@ -35,8 +38,11 @@ static const char help[] =
 	"  -p, --pid PID[,PID]   processes to set, or to show without -n\n"
 	"  -T, --tree            also every descendant of each process\n"
 	"  -f, --pidfile FILE    wait until FILE names a live process, then set it\n"
-	"  -w, --wait SECS       give up waiting after SECS (default 60, 0 = never)\n"
+	"  -w, --wait SECS       give up waiting after SECS (default " STR(WAIT_SECS_DEFAULT)
+	", 0 = never)\n"
 	"  -b, --background      wait in a detached process, report to syslog\n"
+	"  -r, --restart         the service is restarting: never take the process\n"
+	"                        running when the wait began, wait for the new one\n"
 	"      --exe PATH        accept only a process running PATH\n"
 	"      --name COMM       accept only a process named COMM\n"
 	"  -l, --list            every process, the next OOM victim first\n"
@@ -45,7 +51,8 @@ static const char help[] =
 	"  check                 show whether every rule holds now\n"
 	"  -c CONFIG             the configuration (default /etc/oomguard.conf)\n"
 	"  -i SECS, -s, -b, -P   watch: rescan interval, syslog, detach, its pidfile\n"
-	"      --format=tsv      check: tab-separated output for scripts\n"
+	"      --format=FORMAT   check: text, tsv, nagios, prom or json\n"
+	"  -o, --output FILE     check: replace FILE whole (for node_exporter's textfile)\n"
 	"  -h, --help            this text\n"
 	"  -V, --version         the version\n"
 	"\n"
@@ -63,16 +70,14 @@ struct opts {
 };
 
 /* A bad value: one line.  A bad command line: the line and the usage. */
-static void bad(const char *action, const char *object, const char *why)
+static void bad_value(const char *action, const char *object, const char *why)
 {
-	die(EX_USAGE, "%s %s: %s", action, object, why);
+	die(EXIT_USAGE, "%s %s: %s", action, object, why);
 }
 
 static void usage_error(const char *action, const char *object, const char *why)
 {
-	say("%s%s%s: %s", action, *object ? " " : "", object, why);
-	fputs(usage, stderr);
-	exit(EX_USAGE);
+	opt_usage_error(usage, EXIT_USAGE, action, object, why);
 }
 
 /* Every entry must be a PID: "$(pidof a),$(pidof b)" with one daemon down
@@ -82,7 +87,7 @@ static void add_pids(struct opts *o, const char *list)
 	const char *p = list;
 
 	if (!*list)
-		bad("parse PID", "list", "empty");
+		bad_value("parse PID", "list", "empty");
 	for (;;) {
 		size_t len = strcspn(p, ",");
 		char *tok = malloc(len + 1);
@@ -90,49 +95,23 @@ static void add_pids(struct opts *o, const char *list)
 		int pid, *np;
 
 		if (!tok)
-			die(EX_FAIL, "parse PID list %s: out of memory", list);
+			die(EXIT_FAIL, "parse PID list %s: out of memory", list);
 		memcpy(tok, p, len);
 		tok[len] = '\0';
 		if (!len)
-			bad("parse PID list", list, "an entry is empty");
+			bad_value("parse PID list", list, "an entry is empty");
 		if ((why = pid_parse(tok, &pid)))
-			bad("parse PID", tok, why);
+			bad_value("parse PID", tok, why);
 		free(tok);
 		np = realloc(o->pids, (o->npids + 1) * sizeof *o->pids);
 		if (!np)
-			die(EX_FAIL, "parse PID list %s: out of memory", list);
+			die(EXIT_FAIL, "parse PID list %s: out of memory", list);
 		o->pids = np;
 		o->pids[o->npids++] = pid;
 		if (!p[len])
 			break;
 		p += len + 1;
 	}
-}
-
-/* The option getopt refused, as the user typed it.  argv[optind - 1] is not
- * always it: inside a cluster (-xT) it is the previous word, and musl leaves
- * optind past argc when the last option lacks its value. */
-static const char *bad_option(int argc, char **argv, const struct option *longopts)
-{
-	const char *word = optind - 1 >= 1 && optind - 1 < argc ? argv[optind - 1] : NULL;
-
-	if (word && word[0] == '-' && word[1] == '-' && word[2]) {
-		size_t len = strcspn(word + 2, "=");
-
-		/* An unknown long option, or a known one without its value. */
-		if (!optopt)
-			return word;
-		for (; longopts->name; longopts++)
-			if (longopts->val == optopt && !strncmp(longopts->name, word + 2, len))
-				return word;
-	}
-	if (optopt > 0 && optopt < 128) {
-		static char shortopt[3] = "-?";
-
-		shortopt[1] = (char)optopt;
-		return shortopt;
-	}
-	return word ? word : "?";
 }
 
 static void parse(int argc, char **argv, struct opts *o)
@@ -146,19 +125,21 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "pidfile", required_argument, 0, 'f' },
 		{ "wait", required_argument, 0, 'w' },
 		{ "background", no_argument, 0, 'b' },
+		{ "restart", no_argument, 0, 'r' },
 		{ "exe", required_argument, 0, 'E' },
 		{ "name", required_argument, 0, 'N' },
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'V' },
 		{ 0, 0, 0, 0 }
 	};
+	static const char optstring[] = "+n:p:Tlf:w:brhV";
 	int c;
 	long secs;
 
 	memset(o, 0, sizeof *o);
-	o->wait.timeout = 60;
+	o->wait.timeout = WAIT_SECS_DEFAULT;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+n:p:Tlf:w:bhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': o->score_arg = optarg; break;
 		case 'p': add_pids(o, optarg); break;
@@ -167,23 +148,20 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'S': o->strict = 1; break;
 		case 'f': o->wait.path = optarg; break;
 		case 'w':
-			if (num_parse(optarg, 10, 0, 31536000, &secs))
-				bad("parse wait", optarg,
-				    "not a whole number of seconds from 0 to 31536000");
+			if (num_parse(optarg, 10, 0, WAIT_SECS_MAX, &secs))
+				die(EXIT_USAGE, "parse wait %s: not a whole number of seconds "
+				    "from 0 to %d", optarg, WAIT_SECS_MAX);
 			o->wait.timeout = (int)secs;
 			o->wait_given = 1;
 			break;
 		case 'b': o->wait.background = 1; break;
+		case 'r': o->wait.restart = 1; break;
 		case 'E': o->wait.exe = optarg; break;
 		case 'N': o->wait.comm = optarg; break;
 		case 'h': o->show_help = 1; break;
 		case 'V': o->show_version = 1; break;
 		default:
-			if (optopt && strchr("npfw", optopt))
-				usage_error("parse option", bad_option(argc, argv, longopts),
-					    "needs a value");
-			usage_error("parse option", bad_option(argc, argv, longopts),
-				    "unknown option");
+			opt_refused(argc, argv, optstring, longopts, usage, EXIT_USAGE);
 		}
 	}
 	if (optind < argc)
@@ -214,9 +192,11 @@ static void validate(struct opts *o)
 		usage_error("parse option", "-T", "needs -n SCORE");
 	if (o->strict && !o->prog)
 		usage_error("parse option", "--strict", "goes with PROG");
-	if (!o->wait.path && (o->wait_given || o->wait.background || o->wait.exe || o->wait.comm))
+	if (!o->wait.path && (o->wait_given || o->wait.background || o->wait.restart
+			      || o->wait.exe || o->wait.comm))
 		usage_error("parse option", o->wait_given ? "-w" : o->wait.background ? "-b"
-			    : o->wait.exe ? "--exe" : "--name", "goes with -f");
+			    : o->wait.restart ? "-r" : o->wait.exe ? "--exe" : "--name",
+			    "goes with -f");
 	o->wait.tree = o->tree;
 }
 
@@ -232,12 +212,12 @@ static const char *resolve_score(struct opts *o)
 			return "read environment OOM_SCORE_ADJ: not set";
 		if ((err = score_parse(s, &o->score)))
 			snprintf(why, sizeof why, "parse OOM_SCORE_ADJ '%.40s': %s: "
-				 "SCORE is an integer from -1000 to 1000", s, err);
+				 "SCORE is an integer from %d to %d", s, err, SCORE_MIN, SCORE_MAX);
 		return err ? why : NULL;
 	}
 	if ((err = score_parse(s, &o->score)))
 		snprintf(why, sizeof why, "parse score '%.40s': %s: SCORE is an integer "
-			 "from -1000 to 1000", s, err);
+			 "from %d to %d", s, err, SCORE_MIN, SCORE_MAX);
 	return err ? why : NULL;
 }
 
@@ -248,11 +228,11 @@ static int act(struct opts *o)
 
 	if (o->show_help) {
 		printf("%s\n%s", usage, help);
-		return EX_OK;
+		return EXIT_OK;
 	}
 	if (o->show_version) {
 		printf("oomguard %s\n", VERSION);
-		return EX_OK;
+		return EXIT_OK;
 	}
 	if (o->list)
 		return list_procs();
@@ -265,14 +245,14 @@ static int act(struct opts *o)
 		return chain_exec(o->prog);
 	}
 	if (why)
-		die(EX_USAGE, "%s", why);
+		die(EXIT_USAGE, "%s", why);
 	if (o->npids)
 		return apply_pids(o->pids, o->npids, o->score, o->tree);
 	if (o->wait.path)
 		return pidfile_wait(&o->wait, o->score);
 	score_warn_unkillable(o->score);
 	rc = score_set(0, o->score, 0);
-	if (rc != EX_OK && o->strict)
+	if (rc != EXIT_OK && o->strict)
 		return rc;
 	return chain_exec(o->prog);
 }
@@ -296,6 +276,6 @@ int main(int argc, char **argv)
 	rc = act(&o);
 	free(o.pids);
 	if (fflush(stdout) != 0 || ferror(stdout))
-		die(EX_FAIL, "write standard output: %s", strerror(errno));
+		die(EXIT_FAIL, "write standard output: %s", strerror(errno));
 	return rc;
 }

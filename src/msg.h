@@ -11,15 +11,16 @@
 #define OG_PRINTF(a, b)
 #endif
 
-/* Exit codes: the man page lists the same table. */
+/* Exit codes: the man page lists the same table.  EXIT_, not <sysexits.h>'s
+ * EX_ names: its EX_USAGE is 64, ours is 2. */
 enum {
-	EX_OK = 0,
-	EX_FAIL = 1,	/* a score could not be set or read */
-	EX_USAGE = 2,	/* bad argument, option or environment value */
-	EX_GONE = 3,	/* the process does not exist, or has exited */
-	EX_TIMEOUT = 4,	/* the pidfile never named a usable process in time */
-	EX_NOEXEC = 126,
-	EX_NOTFOUND = 127
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,	/* a score could not be set or read */
+	EXIT_USAGE = 2,	/* bad argument, option or environment value */
+	EXIT_GONE = 3,	/* the process does not exist, or has exited */
+	EXIT_TIMEOUT = 4,	/* the pidfile never named a usable process in time */
+	EXIT_NOEXEC = 126,
+	EXIT_NOTFOUND = 127
 };
 
 void msg_init(const char *argv0);

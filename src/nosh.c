@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "num.h"
 #include "oomguard.h"
+#include "opt.h"
 #include "score.h"
 
 static const char usage[] =
@@ -43,11 +44,35 @@ static int level_parse(const char *s, int *out)
 	return -1;
 }
 
-static int bad(const char *action, const char *object, const char *why)
+/* nosh's grammar exactly: options stop at the first non-option ('+'), a
+ * word of a minus and a digit is LEVEL, and a long option is never taken
+ * abbreviated (getopt_long would take --okno). */
+static int parse(int argc, char **argv, int *oknoaccess)
 {
-	say("%s%s%s: %s", action, *object ? " " : "", object, why);
-	fputs(usage, stderr);
-	return EX_FAIL;
+	static const struct option longopts[] = {
+		{ "oknoaccess", no_argument, 0, 'o' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	static const char optstring[] = "+h";
+	int c;
+
+	opterr = 0;
+	while (optind < argc && !(argv[optind][0] == '-' && isdigit((unsigned char)argv[optind][1]))
+	       && (c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		const char *word = argv[optind - 1];
+
+		if (c == 'o' && !strcmp(word, "--oknoaccess"))
+			*oknoaccess = 1;
+		else if (c == 'h' && (!strcmp(word, "--help") || !strcmp(word, "-h"))) {
+			fputs(usage, stdout);
+			exit(EXIT_OK);
+		} else if (c == '?')
+			opt_refused(argc, argv, optstring, longopts, usage, EXIT_FAIL);
+		else
+			opt_usage_error(usage, EXIT_FAIL, "parse option", word, "unknown option");
+	}
+	return optind;
 }
 
 int nosh_main(int argc, char **argv)
@@ -55,36 +80,23 @@ int nosh_main(int argc, char **argv)
 	int i, oknoaccess = 0, level;
 	const char *arg;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--oknoaccess"))
-			oknoaccess = 1;
-		else if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(usage, stdout);
-			return EX_OK;
-		} else if (argv[i][0] == '-' && argv[i][1] && !isdigit((unsigned char)argv[i][1]))
-			return bad("parse option", argv[i], "unknown option");
-		else
-			break;
-	}
+	i = parse(argc, argv, &oknoaccess);
 	if (i >= argc)
-		return bad("parse arguments", "", "missing protection level");
+		opt_usage_error(usage, EXIT_FAIL, "parse arguments", "", "missing protection level");
 	arg = argv[i++];
 	if (!strcmp(arg, "fromenv")) {
 		arg = getenv("oomprotect");
 		if (!arg)
-			die(EX_FAIL, "read environment oomprotect: not set");
+			die(EXIT_FAIL, "read environment oomprotect: not set");
 	}
 	if (level_parse(arg, &level))
-		die(EX_FAIL, "parse level '%s': not an integer from -1000 to 1000 "
-		    "or true/yes/on/false/no/off", arg);
+		die(EXIT_FAIL, "parse level '%s': not an integer from %d to %d "
+		    "or true/yes/on/false/no/off", arg, SCORE_MIN, SCORE_MAX);
 	if (i >= argc)
-		return bad("parse arguments", "", "missing program");
+		opt_usage_error(usage, EXIT_FAIL, "parse arguments", "", "missing program");
 	score_warn_unkillable(level);
-	if (score_set(0, level, 0) != EX_OK
+	if (score_set(0, level, 0) != EXIT_OK
 	    && !(oknoaccess && (errno == EACCES || errno == EPERM)))
-		return EX_FAIL;
+		return EXIT_FAIL;
 	return chain_exec(argv + i);
 }

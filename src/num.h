@@ -6,6 +6,10 @@
 #define SCORE_MIN (-1000)
 #define SCORE_MAX 1000
 #define PID_LIMIT 4194304	/* PID_MAX_LIMIT on 64-bit kernels */
+/* Seconds of a pidfile wait (-w, wait=): the default, and the most, a year.
+ * hooks/oomguard.sh has its own copy of the default (OOM_WAIT). */
+#define WAIT_SECS_DEFAULT 60
+#define WAIT_SECS_MAX 31536000
 
 /* Return 0 and store the value, or a short reason why s is not one. */
 const char *num_parse(const char *s, int base, long min, long max, long *out);

@@ -27,16 +27,25 @@
 /* A pidfile holds one short line: more than this is junk, not a slow writer. */
 #define PIDFILE_READ_MAX 4096
 
-/* A daemon writes its pidfile after it starts, so a process that started
- * after the file was last written is not the one the file means: its PID was
- * reused.  The two times come from clocks of different grain.  The start
- * time is counted in USER_HZ ticks (10 ms) and truncated, which only makes
- * it earlier.  An mtime comes from the kernel's coarse clock, up to one
- * jiffy behind the truth: 10 ms at HZ=100, the slowest common setting
- * (multigrain timestamps, Linux 6.13, make it exact).  20 ms covers that
- * jiffy plus the microseconds between our two clock reads; a reused PID
- * normally starts seconds or days after its stale file was written. */
+/* The identity rule, one for every reader (-f, apply, watch, check).  A
+ * daemon writes its pidfile after it starts, so a process that started
+ * after the file was written is not the one the file means: its PID was
+ * reused.  Times are compared in CLOCK_BOOTTIME, the clock of process start
+ * times, wherever the program can:
+ * - a write the reader saw happen (the file changed after its first look)
+ *   is fresh by observation: no wall-clock time is needed at all;
+ * - a state accepted once stays accepted while the file and the process are
+ *   the same (watch keeps its daemons across wall-clock steps);
+ * - only a file found as it is at the first look is judged by its mtime, a
+ *   wall-clock time, turned into boot time with the offset of that moment,
+ *   and allowed the file system's grain (grain_ns).
+ * The start time is counted in USER_HZ ticks (10 ms) and truncated, which
+ * only makes it earlier; an mtime comes from the kernel's coarse clock, up
+ * to one jiffy behind the truth (10 ms at HZ=100; multigrain timestamps,
+ * Linux 6.13, make it exact).  20 ms covers that jiffy plus the time between
+ * two clock reads. */
 #define STALE_TOLERANCE_NS 20000000LL
+#define NS 1000000000LL
 
 /* After the file is fine but its process is not yet (start-stop-daemon
  * --make-pidfile writes the PID before the exec that --exe waits for; the
@@ -80,40 +89,91 @@ static long pid_max(void)
 	return max;
 }
 
-/* glibc before 2.14 (RHEL 6 has 2.12) does not name it; the kernel has it
- * from 2.6.39, and older ones say EINVAL, which boot_ns expects. */
-#ifndef CLOCK_BOOTTIME
-#define CLOCK_BOOTTIME 7
-#endif
-
-/* When the system booted, on the wall clock, in ns.  CLOCK_BOOTTIME counts
- * suspend too, as the start times in /proc/PID/stat do; btime in /proc/stat
- * is the fallback for kernels before 2.6.39, whole seconds only. */
-static int boot_ns(long long *out)
+/* The reader begins: now in CLOCK_BOOTTIME, and the wall clock's offset
+ * from it.  Kernels before 2.6.39 have no CLOCK_BOOTTIME (EINVAL): btime of
+ * /proc/stat, in whole seconds, gives the offset there, one second less
+ * sure (slack). */
+static int clocks(struct pidview *v)
 {
 	struct timespec rt, bt;
 	char buf[8192], *end;
 	const char *p;
 	int fd;
-	long v;
+	long sec;
 
 	if (clock_gettime(CLOCK_REALTIME, &rt) == 0 && clock_gettime(CLOCK_BOOTTIME, &bt) == 0) {
-		*out = ns_of(&rt) - ns_of(&bt);
+		v->began = ns_of(&bt);
+		v->offset = ns_of(&rt) - v->began;
 		return 0;
 	}
 	fd = proc_open_path(".", O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return -1;
-	v = proc_read(fd, "stat", buf, sizeof buf);
+	sec = proc_read(fd, "stat", buf, sizeof buf);
 	close(fd);
-	if (v < 0 || !(p = strstr(buf, "\nbtime ")))
+	if (sec < 0 || !(p = strstr(buf, "\nbtime ")))
 		return -1;
 	errno = 0;
-	v = strtol(p + 7, &end, 10);
-	if (errno || end == p + 7 || *end != '\n' || v <= 0)
+	sec = strtol(p + 7, &end, 10);
+	if (errno || end == p + 7 || *end != '\n' || sec <= 0)
 		return -1;
-	*out = (long long)v * 1000000000LL;
+	v->offset = (long long)sec * NS;
+	v->began = ns_of(&rt) - v->offset;
+	v->slack = NS;
 	return 0;
+}
+
+/* How coarse the file system's timestamps may be, read off the mtime
+ * itself: ext3, ext4 with 128-byte inodes (mkfs.ext4 -I 128) and many NFSv3
+ * servers keep whole seconds, vfat two (even seconds).  A fine-grained
+ * mtime falls on a whole second once in 10^9 writes. */
+static long long grain_ns(const struct timespec *t)
+{
+	if (t->tv_nsec)
+		return 0;
+	return t->tv_sec % 2 ? NS : 2 * NS;
+}
+
+static int same_key(const struct pidkey *a, const struct pidkey *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->pid == b->pid;
+}
+
+/* The identity rule itself: NULL when the process (started at `started`,
+ * boot ns) may be the one the file means.  Called with the file as read now
+ * (k, sb) and the reader's memory v. */
+static const char *time_fails(const struct pidwait *w, const struct pidview *v,
+			      const struct pidkey *k, const struct stat *sb, long long started,
+			      unsigned long long start, long long tick, char *why, size_t n)
+{
+	long long mtime, grain;
+
+	/* A restart runs the hook before its stop: the process alive when the
+	 * wait began is the one being stopped. */
+	if (w->restart && started + tick < v->began - v->slack) {
+		snprintf(why, n, "names pid %d, which was running before the restart began "
+			 "(the instance being stopped)", k->pid);
+		return why;
+	}
+	if (v->accepted && same_key(k, &v->akey) && start == v->astart)
+		return NULL;
+	if (!v->first_found || !same_key(k, &v->first)
+	    || ns_of(&sb->st_mtim) != ns_of(&v->first_mtim))
+		return NULL;	/* written since the first look: fresh */
+	mtime = ns_of(&sb->st_mtim) - v->offset;
+	grain = grain_ns(&sb->st_mtim) + STALE_TOLERANCE_NS + v->slack;
+	if (mtime > v->began + grain) {
+		snprintf(why, n, "was last written %lld s ahead of the clock (the clock was set "
+			 "back since?): its age cannot be known until it is written again",
+			 (mtime - v->began) / NS);
+		return why;
+	}
+	if (started > mtime + grain) {
+		snprintf(why, n, "names pid %d, which started after the file was written "
+			 "(a stale pidfile whose PID was reused)", k->pid);
+		return why;
+	}
+	return NULL;
 }
 
 /* What the file holds, for a message: its first line, short, printable. */
@@ -188,14 +248,16 @@ static int read_pidfile(const char *path, char *buf, size_t *len, struct stat *s
 	return 0;
 }
 
-/* Who, besides root, could have written the file: its owner, its
- * directory's owner, a group with write permission on either; anyone at all
- * when the file is world-writable or its directory is without the sticky
- * bit.  Group 0 and user 0 are root's own. */
+/* Who, besides root, could have written the file: its owner, the owner of
+ * every directory on its path, a group with write permission on any of
+ * them; anyone at all when one is world-writable (a directory without the
+ * sticky bit).  Whoever can write a directory can rename what lies below it
+ * and so choose the file read.  Group 0 and user 0 are root's own. */
+#define WRITERS_MAX 8
 struct writers {
 	int nu, ng, anyone;
-	uid_t uid[2];
-	gid_t gid[2];
+	uid_t uid[WRITERS_MAX];
+	gid_t gid[WRITERS_MAX];
 	char text[600];
 };
 
@@ -218,66 +280,141 @@ static const char *group_name(gid_t gid, char *buf, size_t n)
 	return buf;
 }
 
+static int has_uid(const struct writers *wr, uid_t u)
+{
+	int i;
+
+	for (i = 0; i < wr->nu; i++)
+		if (wr->uid[i] == u)
+			return 1;
+	return 0;
+}
+
+static int has_gid(const struct writers *wr, gid_t g)
+{
+	int i;
+
+	for (i = 0; i < wr->ng; i++)
+		if (wr->gid[i] == g)
+			return 1;
+	return 0;
+}
+
 static void writers_of(const struct stat *sb, const char *what, int is_dir, struct writers *wr)
 {
 	char name[32];
 
+	if (wr->anyone)
+		return;
 	if ((sb->st_mode & S_IWOTH) && !(is_dir && (sb->st_mode & S_ISVTX))) {
 		wr->anyone = 1;
 		wr->text[0] = '\0';	/* nothing else is worth naming then */
 		add_text(wr, "anyone (%s%s is world-writable)", is_dir ? "directory " : "", what);
 		return;
 	}
-	if (sb->st_uid != 0 && (wr->nu == 0 || wr->uid[0] != sb->st_uid)) {
-		wr->uid[wr->nu++] = sb->st_uid;
+	if (sb->st_uid != 0 && !has_uid(wr, sb->st_uid)) {
+		if (wr->nu == WRITERS_MAX)
+			wr->anyone = 1;
+		else
+			wr->uid[wr->nu++] = sb->st_uid;
 		add_text(wr, "user %s (owner of %s)",
 			 user_name(sb->st_uid, (size_t)-1, name, sizeof name), what);
 	}
-	if ((sb->st_mode & S_IWGRP) && sb->st_gid != 0 && (wr->ng == 0 || wr->gid[0] != sb->st_gid)) {
-		wr->gid[wr->ng++] = sb->st_gid;
+	if ((sb->st_mode & S_IWGRP) && sb->st_gid != 0 && !has_gid(wr, sb->st_gid)) {
+		if (wr->ng == WRITERS_MAX)
+			wr->anyone = 1;
+		else
+			wr->gid[wr->ng++] = sb->st_gid;
 		add_text(wr, "group %s (group-writable %s)", group_name(sb->st_gid, name,
 									sizeof name), what);
 	}
 }
 
-/* The real uid, the real gid and the supplementary groups of a process. */
-static int proc_ids(int dirfd, uid_t *uid, gid_t *gids, int max)
+/* real = its parent directory ("/" stays "/"). */
+static void strip_last(char *real)
 {
-	char buf[8192];
-	const char *p;
-	char *end;
-	int n = 0;
+	char *slash = strrchr(real, '/');
 
-	if (proc_read(dirfd, "status", buf, sizeof buf) < 0)
-		return -1;
-	if (!(p = strstr(buf, "\nUid:")))
-		return -1;
-	*uid = (uid_t)strtoul(p + 5, &end, 10);
-	if (end == p + 5 || !(p = strstr(buf, "\nGid:")))
-		return -1;
-	gids[n++] = (gid_t)strtoul(p + 5, &end, 10);
-	if (end == p + 5)
-		return -1;
-	if ((p = strstr(buf, "\nGroups:"))) {
-		p += 8;
-		for (;;) {
-			unsigned long g = strtoul(p, &end, 10);
-
-			if (end == p || n == max)
-				break;
-			gids[n++] = (gid_t)g;
-			p = end;
-		}
-	}
-	return n;
+	if (slash && slash != real)
+		*slash = '\0';
+	else
+		real[1] = '\0';
 }
 
-static const char *trust_fails(int dirfd, int pid, const struct writers *wr, char *why,
-			       size_t n)
+/* Walk path from / as the kernel would, one component at a time, so that
+ * no directory and no symbolic link on the way goes unseen (/var/run is a
+ * link to /run on most systems: links are followed, but each lies in a
+ * directory already judged).  Every directory adds its writers.  Leaves in
+ * real the path of the file itself, its last component not followed. */
+static int walk(const char *path, struct writers *wr, char *real, char *why, size_t n)
 {
-	gid_t gids[256];
-	uid_t uid;
-	int ng, i, j;
+	char rest[2 * PATH_MAX], next[2 * PATH_MAX], link[PATH_MAX];
+	const char *p = rest;
+	struct stat sb;
+	int hops = 0;
+
+	if (snprintf(rest, sizeof rest, "%s", path) >= PATH_MAX || lstat("/", &sb) < 0)
+		goto too_long;
+	memcpy(real, "/", 2);
+	writers_of(&sb, "/", 1, wr);
+	for (;;) {
+		size_t len, have;
+		ssize_t l;
+
+		while (*p == '/')
+			p++;
+		len = strcspn(p, "/");
+		have = strlen(real);
+		if (have + len + 2 > PATH_MAX)
+			goto too_long;
+		if (!p[len]) {	/* the file itself */
+			snprintf(real + have, PATH_MAX - have, "%s%.*s", have > 1 ? "/" : "",
+				 (int)len, p);
+			return 0;
+		}
+		if (len == 2 && !strncmp(p, "..", 2))
+			strip_last(real);
+		else if (!(len == 1 && *p == '.')) {
+			snprintf(real + have, PATH_MAX - have, "%s%.*s", have > 1 ? "/" : "",
+				 (int)len, p);
+			if (lstat(real, &sb) < 0) {
+				snprintf(why, n, errno == ENOENT ? "does not exist"
+					 : "cannot be reached: %.200s: %s", real, strerror(errno));
+				return -1;
+			}
+			if (S_ISLNK(sb.st_mode)) {
+				if (++hops > 40 || (l = readlink(real, link, sizeof link - 1)) <= 0)
+					goto loop;
+				link[l] = '\0';
+				strip_last(real);
+				if (link[0] == '/')
+					memcpy(real, "/", 2);
+				if (snprintf(next, sizeof next, "%s%s", link, p + len) >= PATH_MAX)
+					goto too_long;
+				memcpy(rest, next, sizeof rest);
+				p = rest;
+				continue;
+			}
+			if (!S_ISDIR(sb.st_mode)) {
+				snprintf(why, n, "cannot be reached: %.200s: not a directory", real);
+				return -1;
+			}
+			writers_of(&sb, real, 1, wr);
+		}
+		p += len;
+	}
+too_long:
+	snprintf(why, n, "cannot be reached: path too long");
+	return -1;
+loop:
+	snprintf(why, n, "cannot be reached: %.200s: too many symbolic links", real);
+	return -1;
+}
+
+static const char *trust_fails(int pid, const struct proc_ids *id, const struct writers *wr,
+			       char *why, size_t n)
+{
+	int i, j;
 	char name[32];
 
 	if (wr->anyone) {
@@ -286,21 +423,17 @@ static const char *trust_fails(int dirfd, int pid, const struct writers *wr, cha
 	}
 	if (!wr->nu && !wr->ng)
 		return NULL;
-	if ((ng = proc_ids(dirfd, &uid, gids, 256)) < 0) {
-		snprintf(why, n, "names pid %d, which is not running", pid);
-		return why;
-	}
 	/* Never a root process through a file someone else could write, even
 	 * when that process is in the file's group. */
-	for (i = 0; uid != 0 && i < wr->nu; i++)
-		if (uid == wr->uid[i])
+	for (i = 0; id->uid != 0 && i < wr->nu; i++)
+		if (id->uid == wr->uid[i])
 			return NULL;
-	for (i = 0; uid != 0 && i < wr->ng; i++)
-		for (j = 0; j < ng; j++)
-			if (gids[j] == wr->gid[i])
+	for (i = 0; id->uid != 0 && i < wr->ng; i++)
+		for (j = 0; j < id->ngids; j++)
+			if (id->gids[j] == wr->gid[i])
 				return NULL;
 	snprintf(why, n, UNTRUSTED "writable by %s, but pid %d belongs to %s", wr->text, pid,
-		 user_name(uid, (size_t)-1, name, sizeof name));
+		 user_name(id->uid, (size_t)-1, name, sizeof name));
 	return why;
 }
 
@@ -341,18 +474,20 @@ static const char *identity_fails(int dirfd, int pid, const struct pstat *st,
 	return NULL;
 }
 
-/* The process the file names, if it is alive, not a kernel thread, not
- * younger than the file, and who it should be. */
-static int check_proc(const struct pidwait *w, int pid, const struct stat *sb,
-		      const struct writers *wr, int *pidout, unsigned long long *start,
-		      char *why, size_t n)
+/* The process the file names, if it is alive, a process and not a thread
+ * or a kernel thread, the one the file means (time_fails), who it should
+ * be, and trusted. */
+static int check_proc(const struct pidwait *w, struct pidview *v, const struct pidkey *k,
+		      const struct stat *sb, const struct writers *wr,
+		      unsigned long long *start, char *why, size_t n)
 {
 	struct pstat st;
-	long long boot, started;
+	struct proc_ids id;
+	long long started, tick;
 	long tck = sysconf(_SC_CLK_TCK);
-	int dirfd = proc_open(pid), rc = P_NOPROC;
+	int pid = k->pid, dirfd = proc_open(pid), rc = P_NOPROC;
 
-	if (dirfd < 0 || proc_stat(dirfd, &st) < 0) {
+	if (dirfd < 0 || proc_stat(dirfd, &st) < 0 || proc_ids(dirfd, &id) < 0) {
 		if (dirfd >= 0)
 			close(dirfd);
 		snprintf(why, n, "names pid %d, which is not running", pid);
@@ -360,76 +495,97 @@ static int check_proc(const struct pidwait *w, int pid, const struct stat *sb,
 	}
 	if (tck <= 0)
 		tck = 100;
-	started = (long long)(st.start / (unsigned long long)tck) * 1000000000LL
-		+ (long long)(st.start % (unsigned long long)tck) * 1000000000LL / tck;
+	tick = NS / tck;
+	started = (long long)(st.start / (unsigned long long)tck) * NS
+		+ (long long)(st.start % (unsigned long long)tck) * tick;
 	if (st.state == 'Z' || st.state == 'X')
 		snprintf(why, n, "names pid %d, which has exited (a zombie)", pid);
 	else if (st.flags & PF_KTHREAD_FLAG)
 		snprintf(why, n, "names pid %d, a kernel thread", pid);
-	else if (boot_ns(&boot) == 0 && boot + started > ns_of(&sb->st_mtim) + STALE_TOLERANCE_NS)
-		snprintf(why, n, "names pid %d, which started after the file was written "
-			 "(a stale pidfile whose PID was reused)", pid);
-	else if (!identity_fails(dirfd, pid, &st, w, why, n)) {
-		if (!trust_fails(dirfd, pid, wr, why, n)) {
-			*pidout = pid;
+	/* /proc/TID answers for any thread, though no listing shows it. */
+	else if (id.tgid != pid && id.tgid != -1)
+		snprintf(why, n, "names pid %d, a thread of process %d, not a process", pid,
+			 id.tgid);
+	else if (!time_fails(w, v, k, sb, started, st.start, tick, why, n)
+		 && !identity_fails(dirfd, pid, &st, w, why, n)) {
+		if (!trust_fails(pid, &id, wr, why, n)) {
 			*start = st.start;
 			rc = P_FOUND;
-		} else if (!strncmp(why, UNTRUSTED, strlen(UNTRUSTED)))
+		} else
 			rc = P_UNTRUSTED;
 	}
 	close(dirfd);
 	return rc;
 }
 
-static int probe(const struct pidwait *w, int *pid, unsigned long long *start, char *why,
-		 size_t n)
+static void why_unparsed(const char *buf, size_t len, const char *bad, char *why, size_t n)
 {
-	char buf[PIDFILE_READ_MAX];
-	struct stat sb, dsb;
-	struct writers wr;
-	size_t len;
-	const char *bad;
-	int named;
+	char shown[128];
 
-	if (read_pidfile(w->path, buf, &len, &sb, why, n) < 0)
-		return P_NOFILE;
-	if ((bad = pidline_parse(buf, len, pid_max(), &named))) {
-		char shown[128];
-
-		quote(buf, len, shown, sizeof shown);
-		if (len == 0)
-			snprintf(why, n, "is empty");
-		else if (!strcmp(bad, "no PID on the first line"))
-			snprintf(why, n, "has no PID on its first line");
-		else
-			snprintf(why, n, "holds '%s', not a PID from 2 to %ld", shown, pid_max());
-		return P_NOFILE;
-	}
-	memset(&wr, 0, sizeof wr);
-	if (geteuid() == 0) {
-		char dir[4096];
-		const char *slash = strrchr(w->path, '/');
-
-		if (!slash)
-			memcpy(dir, ".", 2);
-		else
-			snprintf(dir, sizeof dir, "%.*s", slash == w->path ? 1
-				 : (int)(slash - w->path), w->path);
-		if (stat(dir, &dsb) < 0) {
-			snprintf(why, n, "cannot be trusted: stat %s: %s", dir, strerror(errno));
-			return P_NOFILE;
-		}
-		writers_of(&sb, w->path, 0, &wr);
-		if (!wr.anyone)
-			writers_of(&dsb, dir, 1, &wr);
-	}
-	return check_proc(w, named, &sb, &wr, pid, start, why, n);
+	quote(buf, len, shown, sizeof shown);
+	if (len == 0)
+		snprintf(why, n, "is empty");
+	else if (!strcmp(bad, "no PID on the first line"))
+		snprintf(why, n, "has no PID on its first line");
+	else
+		snprintf(why, n, "holds '%s', not a PID from 2 to %ld", shown, pid_max());
 }
 
-int pidfile_probe(const struct pidwait *w, int *pid, unsigned long long *start, char *why,
-		  size_t n)
+static int probe(const struct pidwait *w, struct pidview *v, int *pid,
+		 unsigned long long *start, char *why, size_t n)
 {
-	return probe(w, pid, start, why, n) == P_FOUND;
+	char buf[PIDFILE_READ_MAX], real[PATH_MAX];
+	const char *path = w->path, *bad;
+	struct stat sb;
+	struct writers wr;
+	struct pidkey k;
+	size_t len;
+	int first = !v->begun, rc;
+
+	if (first && clocks(v) == 0)
+		v->begun = 1;
+	memset(&wr, 0, sizeof wr);
+	if (geteuid() == 0 && path[0] == '/') {
+		if (walk(path, &wr, real, why, n) < 0)
+			return P_NOFILE;
+		path = real;
+	}
+	if (read_pidfile(path, buf, &len, &sb, why, n) < 0)
+		return P_NOFILE;
+	if ((bad = pidline_parse(buf, len, pid_max(), &k.pid))) {
+		why_unparsed(buf, len, bad, why, n);
+		return P_NOFILE;
+	}
+	k.dev = sb.st_dev;
+	k.ino = sb.st_ino;
+	k.size = sb.st_size;
+	if (first) {
+		v->first_found = 1;
+		v->first = k;
+		v->first_mtim = sb.st_mtim;
+	}
+	if (geteuid() == 0)
+		writers_of(&sb, path, 0, &wr);
+	rc = check_proc(w, v, &k, &sb, &wr, start, why, n);
+	if (rc == P_FOUND) {
+		*pid = k.pid;
+		v->accepted = 1;
+		v->akey = k;
+		v->astart = *start;
+	}
+	return rc;
+}
+
+int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
+		  unsigned long long *start, char *why, size_t n)
+{
+	struct pidview once;
+
+	if (!v) {
+		memset(&once, 0, sizeof once);
+		v = &once;
+	}
+	return probe(w, v, pid, start, why, n) == P_FOUND;
 }
 
 static int wait_loop(const struct pidwait *w, const char *shown, int score)
@@ -438,20 +594,22 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 	long long deadline = w->timeout ? now_ms() + (long long)w->timeout * 1000 : 0;
 	int recheck = RECHECK_MIN_MS;
 	char why[800] = "", said[800] = "";
+	struct pidview v;
 
+	memset(&v, 0, sizeof v);
 	notify_open(&nt, w->path);
 	for (;;) {
 		unsigned long long start;
-		int pid, left = -1, r = probe(w, &pid, &start, why, sizeof why);
+		int pid, left = -1, r = probe(w, &v, &pid, &start, why, sizeof why);
 
 		if (r == P_FOUND) {
 			int rc = w->tree ? apply_tree_pinned(pid, start, score)
 				: score_set(pid, score, start);
 			/* Gone between reading and writing: the daemon may be
 			 * restarting; its next pidfile is still worth waiting for. */
-			if (rc != EX_GONE) {
+			if (rc != EXIT_GONE) {
 				notify_close(&nt);
-				if (rc == EX_OK && w->background)
+				if (rc == EXIT_OK && w->background)
 					say("set pid %d (from %s)%s OOM score to %d", pid, shown,
 					    w->tree ? " and its descendants" : "", score);
 				return rc;
@@ -473,7 +631,7 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 				notify_close(&nt);
 				say("wait for pidfile %s: timed out after %d s: the file %s", shown,
 				    w->timeout, why);
-				return EX_TIMEOUT;
+				return EXIT_TIMEOUT;
 			}
 			left = d > 1000000000 ? 1000000000 : (int)d;
 		}
@@ -487,28 +645,6 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 }
 
 
-/* Returns in the parent (1) and in the detached child (0). */
-static int detach(void)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die(EX_FAIL, "detach pidfile waiter: fork: %s", strerror(errno));
-	if (pid > 0)
-		return 1;
-	setsid();
-	/* The session leader exits: the waiter can never get a terminal. */
-	pid = fork();
-	if (pid < 0)
-		_exit(EX_FAIL);
-	if (pid > 0)
-		_exit(EX_OK);
-	detach_finish(-1);
-	return 0;
-}
-
 int pidfile_wait(const struct pidwait *w, int score)
 {
 	static char abspath[4096];
@@ -516,22 +652,22 @@ int pidfile_wait(const struct pidwait *w, int score)
 	size_t len = strlen(w->path);
 
 	if (!len || w->path[len - 1] == '/')
-		die(EX_USAGE, "parse pidfile '%s': not a file name", w->path);
+		die(EXIT_USAGE, "parse pidfile '%s': not a file name", w->path);
 	if (w->exe && w->exe[0] != '/')
-		die(EX_USAGE, "parse --exe %s: not an absolute path", w->exe);
+		die(EXIT_USAGE, "parse --exe %s: not an absolute path", w->exe);
 	/* The detached waiter works from /, and the watches need the path. */
 	if (w->path[0] != '/') {
 		char cwd[4096];
 
 		if (!getcwd(cwd, sizeof cwd))
-			die(EX_FAIL, "wait for pidfile %s: getcwd: %s", w->path, strerror(errno));
+			die(EXIT_FAIL, "wait for pidfile %s: getcwd: %s", w->path, strerror(errno));
 		if (snprintf(abspath, sizeof abspath, "%s/%s", cwd, w->path) >= (int)sizeof abspath)
-			die(EX_USAGE, "parse pidfile %s: path too long", w->path);
+			die(EXIT_USAGE, "parse pidfile %s: path too long", w->path);
 		aw.path = abspath;
 	} else if (len >= PATH_MAX)
-		die(EX_USAGE, "parse pidfile %.40s...: path too long", w->path);
+		die(EXIT_USAGE, "parse pidfile %.40s...: path too long", w->path);
 	score_warn_unkillable(score);
-	if (w->background && detach())
-		return EX_OK;
+	if (w->background && detach_fork())
+		return EXIT_OK;
 	return wait_loop(&aw, w->path, score);
 }

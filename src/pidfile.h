@@ -2,6 +2,8 @@
 #define OOMGUARD_PIDFILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
 
 struct pidwait {
 	const char *path;
@@ -9,13 +11,40 @@ struct pidwait {
 	const char *comm;	/* --name: required process name, or NULL */
 	int timeout;		/* seconds, 0 = forever */
 	int background, tree;
+	int restart;		/* --restart: never the instance running when the
+				 * wait began, the one an init script's restart stops */
+};
+
+/* What the file says, and which file says it: a daemon's new write changes
+ * one of these at least (a new inode when written by rename, a new size or
+ * PID when rewritten in place).  Its mtime is kept apart (pidview): it
+ * tells a write since the first look, but means nothing across a clock
+ * step. */
+struct pidkey {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	int pid;
+};
+
+/* What a reader remembers between its looks at one pidfile: when it began
+ * (CLOCK_BOOTTIME, the clock of process start times), the wall clock's
+ * offset from it then, the file as it was at the first look, and the last
+ * state it accepted.  Zeroed means "not begun"; the first look fills it. */
+struct pidview {
+	int begun, first_found, accepted;
+	long long began, offset, slack;	/* ns */
+	struct pidkey first, akey;
+	struct timespec first_mtim;
+	unsigned long long astart;	/* the accepted process's start, ticks */
 };
 
 /* Wait as the pidwait says, set the score: an exit code of msg.h. */
 int pidfile_wait(const struct pidwait *w, int score);
 /* Look once: 1 and the process (pid, start time) when the pidfile names a
- * usable one now; 0 and why not, in why[0..n). */
-int pidfile_probe(const struct pidwait *w, int *pid, unsigned long long *start, char *why,
-		  size_t n);
+ * usable one now; 0 and why not, in why[0..n).  v carries what earlier looks
+ * saw (NULL: this is the only look). */
+int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
+		  unsigned long long *start, char *why, size_t n);
 
 #endif

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ const char *proc_root(void)
  * truncated would name another directory. */
 int proc_open_path(const char *rel, int flags)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	int len = snprintf(path, sizeof path, "%s/%s", proc_root(), rel);
 
 	if (len < 0 || (size_t)len >= sizeof path) {
@@ -145,27 +146,59 @@ int proc_stat(int dirfd, struct pstat *st)
 	return 0;
 }
 
-/* The real UID, from the "Uid:" line of status. */
-int proc_uid(int dirfd, uid_t *uid)
+static int field(const char *buf, const char *name, unsigned long *v)
 {
-	char buf[4096];
+	const char *p = strstr(buf, name);
+	char *end;
+
+	if (!p)
+		return -1;
+	p += strlen(name);
+	*v = strtoul(p, &end, 10);
+	return end == p ? -1 : 0;
+}
+
+/* From status: the thread group (the process a thread belongs to), the real
+ * uid, the real gid and the supplementary groups. */
+int proc_ids(int dirfd, struct proc_ids *id)
+{
+	char buf[8192];
 	const char *p;
 	char *end;
 	unsigned long v;
 
 	if (proc_read(dirfd, "status", buf, sizeof buf) < 0)
 		return -1;
-	p = strstr(buf, "\nUid:");
-	if (!p) {
+	/* Every kernel since 2.4 has it; a fake procfs (OOMGUARD_PROC) may not. */
+	id->tgid = field(buf, "\nTgid:", &v) < 0 ? -1 : (int)v;
+	if (field(buf, "\nUid:", &v) < 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	v = strtoul(p + 5, &end, 10);
-	if (end == p + 5) {
-		errno = EINVAL;
-		return -1;
+	id->uid = (uid_t)v;
+	id->ngids = 0;
+	if (field(buf, "\nGid:", &v) < 0)
+		return 0;
+	id->gids[id->ngids++] = (gid_t)v;
+	if (!(p = strstr(buf, "\nGroups:")))
+		return 0;
+	for (p += 8; id->ngids < PROC_GIDS_MAX; p = end) {
+		v = strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		id->gids[id->ngids++] = (gid_t)v;
 	}
-	*uid = (uid_t)v;
+	return 0;
+}
+
+/* The real UID, from the "Uid:" line of status. */
+int proc_uid(int dirfd, uid_t *uid)
+{
+	struct proc_ids id;
+
+	if (proc_ids(dirfd, &id) < 0)
+		return -1;
+	*uid = id.uid;
 	return 0;
 }
 

@@ -21,6 +21,13 @@ int proc_open(int pid);		/* 0 is the caller itself */
 int proc_read(int dirfd, const char *name, char *buf, size_t size);
 int proc_parse_stat(const char *buf, struct pstat *st);
 int proc_stat(int dirfd, struct pstat *st);
+#define PROC_GIDS_MAX 256
+struct proc_ids {
+	int tgid, ngids;	/* tgid -1: not given (a fake procfs) */
+	uid_t uid;
+	gid_t gids[PROC_GIDS_MAX];	/* the real gid first */
+};
+int proc_ids(int dirfd, struct proc_ids *id);
 int proc_uid(int dirfd, uid_t *uid);
 const char *user_name(uid_t uid, size_t max, char *buf, size_t n);
 size_t proc_scan(struct pstat **list);

@@ -29,7 +29,7 @@ static int gone(int pid, const char *why)
 	if (!quiet_gone)
 		say("set %s OOM score: %s", who(pid), why);
 	errno = ESRCH;
-	return EX_GONE;
+	return EXIT_GONE;
 }
 
 /* Why a process's own file cannot even be opened: it belongs to root when
@@ -152,9 +152,9 @@ static int set_at(int pid, int dirfd, int score, unsigned long long start)
 		say("set %s %s %d: the kernel kept %d", who(pid), file, value, back);
 		err = EIO;
 	} else
-		return EX_OK;
+		return EXIT_OK;
 	errno = err;
-	return EX_FAIL;
+	return EXIT_FAIL;
 }
 
 int score_set(int pid, int score, unsigned long long start)
@@ -169,7 +169,7 @@ int score_set(int pid, int score, unsigned long long start)
 		say("open %.200s%s/%d: %s", proc_root(), strlen(proc_root()) > 200 ? "..." : "",
 		    pid, strerror(err));
 		errno = err;
-		return EX_FAIL;
+		return EXIT_FAIL;
 	}
 	rc = set_at(pid, dirfd, score, start);
 	err = errno;
@@ -213,19 +213,20 @@ int score_get(int pid, int *oom_score, int *score_adj)
 		close(dirfd);
 	if (err == ESRCH || err == ENOENT) {
 		say("read pid %d OOM score: no such process", pid);
-		return EX_GONE;
+		return EXIT_GONE;
 	}
 	if (err) {
 		say("read pid %d OOM score: %s", pid, strerror(err));
-		return EX_FAIL;
+		return EXIT_FAIL;
 	}
-	return EX_OK;
+	return EXIT_OK;
 }
 
 void score_warn_unkillable(int score)
 {
 	if (score == SCORE_MIN)
-		say("warning: -1000 makes the process unkillable, and every child it "
-		    "forks inherits that; a tree all at -1000 leaves the OOM killer "
-		    "nothing to kill (a panic on a global OOM); -999..-900 protects almost as well");
+		say("warning: %d makes the process unkillable, and every child it "
+		    "forks inherits that; a tree all at %d leaves the OOM killer "
+		    "nothing to kill (a panic on a global OOM); %d..%d protects almost as well",
+		    SCORE_MIN, SCORE_MIN, SCORE_MIN + 1, SCORE_MIN + 100);
 }

@@ -3,7 +3,7 @@
 
 /* Both return an exit code of msg.h; on failure errno keeps the cause. */
 int score_set(int pid, int score, unsigned long long start);
-/* The same, silent when the process has exited (EX_GONE): for -T members. */
+/* The same, silent when the process has exited (EXIT_GONE): for -T members. */
 int score_set_member(int pid, int score, unsigned long long start);
 int score_get(int pid, int *oom_score, int *score_adj);
 /* Quiet reading through an open /proc/PID fd, for listings: 0 or -1/errno. */

@@ -43,6 +43,7 @@ struct watch {
 	struct conf conf;
 	int *pf_pid;			/* per rule: the process its pidfile names */
 	unsigned long long *pf_start;
+	struct pidview *pf_view;	/* per rule: what its pidfile was seen to do */
 	int any_children;		/* some rule has children= */
 	int ino, ev, interval;
 	struct refused *refused;
@@ -147,12 +148,12 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 			return;
 	/* A short-lived process that exited meanwhile is no news. */
 	rc = score_set_member(p->pid, score, p->start);
-	if (rc == EX_OK) {
+	if (rc == EXIT_OK) {
 		char esc[80];
 
 		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid,
 		    msg_esc(esc, sizeof esc, p->comm), score, r->name, how, kind_word(r));
-	} else if (rc == EX_FAIL)
+	} else if (rc == EXIT_FAIL)
 		remember_refusal(w, p, score);
 }
 
@@ -228,7 +229,7 @@ static void probe_pidfiles(struct watch *w)
 		pw.path = r->pidfile;
 		pw.exe = r->exe;
 		pw.comm = r->comm;
-		if (pidfile_probe(&pw, &pid, &start, why, sizeof why) != 1) {
+		if (pidfile_probe(&pw, &w->pf_view[i], &pid, &start, why, sizeof why) != 1) {
 			w->pf_pid[i] = 0;
 			w->pf_start[i] = 0;
 			continue;
@@ -243,7 +244,7 @@ static void probe_pidfiles(struct watch *w)
 		if (rules_match(&w->conf, &p, w->pf_pid, w->pf_start) != r)
 			continue;
 		if (r->tree) {
-			if (apply_tree_pinned(pid, start, r->score) == EX_OK) {
+			if (apply_tree_pinned(pid, start, r->score) == EXIT_OK) {
 				char esc[80];
 
 				say("set pid %d (%s) and its tree OOM score %d: rule %s (pidfile)",
@@ -356,12 +357,32 @@ static int load(struct watch *w, struct conf *c)
 	return rc;
 }
 
+/* A reload keeps what each pidfile was seen to do: a daemon accepted before
+ * a wall-clock step must not be judged again by an mtime from before it. */
+static struct pidview *carry_views(const struct watch *w, const struct conf *c)
+{
+	struct pidview *v = calloc(c->n + 1, sizeof *v);
+	size_t i, j;
+
+	for (i = 0; v && i < c->n; i++)
+		for (j = 0; c->rules[i].pidfile && j < w->conf.n; j++)
+			if (w->conf.rules[j].pidfile
+			    && !strcmp(w->conf.rules[j].pidfile, c->rules[i].pidfile)) {
+				v[i] = w->pf_view[j];
+				break;
+			}
+	return v;
+}
+
 static void install(struct watch *w, struct conf *c)
 {
+	struct pidview *views = carry_views(w, c);
 	size_t i;
 
 	free(w->pf_pid);
 	free(w->pf_start);
+	free(w->pf_view);
+	w->pf_view = views;
 	conf_free(&w->conf);
 	w->conf = *c;
 	w->any_children = 0;
@@ -372,8 +393,8 @@ static void install(struct watch *w, struct conf *c)
 	}
 	w->pf_pid = calloc(c->n + 1, sizeof *w->pf_pid);
 	w->pf_start = calloc(c->n + 1, sizeof *w->pf_start);
-	if (!w->pf_pid || !w->pf_start)
-		die(EX_FAIL, "load %s: out of memory", w->path);
+	if (!w->pf_pid || !w->pf_start || !w->pf_view)
+		die(EXIT_FAIL, "load %s: out of memory", w->path);
 	/* New rules, maybe new scores: try every process again. */
 	w->nrefused = 0;
 	w->last_full = now_ms();
@@ -491,7 +512,7 @@ static int daemonize(const char *pidfile)
 	pid_t pid;
 
 	if (pipe(rp) < 0 || (pid = fork()) < 0)
-		die(EX_FAIL, "fork watch daemon: %s", strerror(errno));
+		die(EXIT_FAIL, "fork watch daemon: %s", strerror(errno));
 	if (pid > 0) {
 		char buf[32];
 		ssize_t n;
@@ -502,7 +523,7 @@ static int daemonize(const char *pidfile)
 			n = read(rp[0], buf, 1);
 		while (n < 0 && errno == EINTR);
 		if (n != 1)
-			die(EX_FAIL, "start watch daemon: it exited before it was ready "
+			die(EXIT_FAIL, "start watch daemon: it exited before it was ready "
 			    "(see the system log)");
 		/* Never through a link, never blocked by a FIFO, only into a
 		 * regular file: truncated once fstat said so. */
@@ -516,11 +537,11 @@ static int daemonize(const char *pidfile)
 
 			/* Without its pidfile no init script could stop it. */
 			kill(pid, SIGTERM);
-			die(EX_FAIL, "write pidfile %s: %s", msg_esc(esc, sizeof esc, pidfile),
+			die(EXIT_FAIL, "write pidfile %s: %s", msg_esc(esc, sizeof esc, pidfile),
 			    e == ELOOP ? "a symbolic link: refused" : e == ENXIO || e == EFTYPE_NOTREG
 			    ? "not a regular file: refused" : strerror(e));
 		}
-		exit(EX_OK);
+		exit(EXIT_OK);
 	}
 	close(rp[0]);
 	fcntl(rp[1], F_SETFD, FD_CLOEXEC);
@@ -555,20 +576,20 @@ int watch_main(int argc, char **argv)
 			pidfile = argv[++i];
 		else if (i + 1 < argc && !strcmp(a, "-i")) {
 			if (num_parse(argv[++i], 10, 1, 86400, &v))
-				die(EX_USAGE, "parse interval %s: not a whole number of seconds "
+				die(EXIT_USAGE, "parse interval %s: not a whole number of seconds "
 				    "from 1 to 86400", argv[i]);
 			w.interval = (int)v;
 		} else
-			die(EX_USAGE, "parse watch option %s: unknown, or its value is missing", a);
+			die(EXIT_USAGE, "parse watch option %s: unknown, or its value is missing", a);
 	}
 	if (load(&w, &c) < 0) {
 		conf_free(&c);
-		return EX_USAGE;
+		return EXIT_USAGE;
 	}
 	if (background)
 		ready = daemonize(pidfile);
 	if (nonblock_pipe(fds) < 0)
-		die(EX_FAIL, "make signal pipe: %s", strerror(errno));
+		die(EXIT_FAIL, "make signal pipe: %s", strerror(errno));
 	else if (use_syslog)
 		msg_to_syslog();
 	sigpipe_w = fds[1];
@@ -590,7 +611,7 @@ int watch_main(int argc, char **argv)
 	install(&w, &c);
 	say("watch: %lu rules from %s", (unsigned long)w.conf.n, w.path);
 	if (ready >= 0 && (write(ready, "", 1) != 1 || close(ready) < 0))
-		die(EX_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
+		die(EXIT_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
 	if (w.ev < 0 || w.ino < 0)
 		next = now_ms() + w.interval * 1000LL;
 
@@ -625,7 +646,7 @@ int watch_main(int argc, char **argv)
 		if (poll(p, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
-			die(EX_FAIL, "watch: poll: %s", strerror(errno));
+			die(EXIT_FAIL, "watch: poll: %s", strerror(errno));
 		}
 		if (p[0].revents) {
 			unsigned char sig;
@@ -644,8 +665,9 @@ int watch_main(int argc, char **argv)
 					free(w.pf_pid);
 					free(w.pf_start);
 					free(w.refused);
+					free(w.pf_view);
 					conf_free(&w.conf);
-					return EX_OK;
+					return EXIT_OK;
 				}
 			}
 		}

@@ -141,7 +141,7 @@ local_setup() {
 
 @test "apply needs NAME and PID, and a valid PID" {
 	run -2 "$OG" apply
-	assert_output --partial "apply takes [-c CONFIG] NAME PID"
+	assert_output --partial "apply takes [-c CONFIG] [-r] NAME PID"
 	run -2 "$OG" apply -c "$C" x
 	run -2 "$OG" apply x 12ab
 	assert_output "oomguard: parse PID 12ab: not an integer"

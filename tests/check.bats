@@ -13,37 +13,6 @@ local_setup() {
 	cp /bin/sleep "$T/$U"
 }
 
-conf() {
-	printf '%s\n' "$@" >"$T/og.conf"
-	chmod 644 "$T/og.conf"
-}
-
-# A copy of sleep (or PROG) at SCORE, set before it execs: bg SCORE [PROG].
-bg() {
-	# shellcheck disable=SC2016 # expanded by the child sh
-	sh -c 'echo "$1" >/proc/self/oom_score_adj && shift && exec "$@"' sh \
-		"$1" "${2:-sleep}" 1000 3>&- &
-	pid=$!
-	PIDS="$PIDS $pid"
-	wait_for is_comm "$pid" "$(basename "${2:-sleep}")"
-}
-
-is_comm() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
-
-# A fake process: fproc PID PPID COMM EXE ADJ [UID]; ADJ "-" for none (gone).
-fproc() {
-	local d=$T/proc/$1
-	mkdir -p "$d"
-	printf '%s (%s) S %s %s %s 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n' \
-		"$1" "$3" "$2" "$1" "$1" >"$d/stat"
-	printf 'Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t%s\t%s\t%s\t%s\n' \
-		"$3" "${6:-0}" "${6:-0}" "${6:-0}" "${6:-0}" >"$d/status"
-	ln -sfn "$4" "$d/exe"
-	printf '500\n' >"$d/oom_score"
-	if [ "$5" != - ]; then printf '%s\n' "$5" >"$d/oom_score_adj"; fi
-	export OOMGUARD_PROC="$T/proc"
-}
-
 tab=$(printf '\t')
 
 @test "ok, idle and unchecked hold: exit 0, text and tsv" {
@@ -169,8 +138,38 @@ tab=$(printf '\t')
 	run -2 "$OG" check -c "$T/nothere.conf"
 	assert_output --partial "oomguard: read $T/nothere.conf: No such file or directory"
 	conf "hog 700 exe=$T/hogx"
-	run -2 "$OG" check -c "$T/og.conf" --format=json
-	assert_output "oomguard: parse check option --format=json: unknown, or its value is missing"
+	run -2 "$OG" check -c "$T/og.conf" --format=xml
+	assert_output "oomguard: parse check format xml: unknown (known: text, tsv, nagios, prom, json)"
+	run -2 "$OG" check -c "$T/og.conf" --bogus
+	assert_output "oomguard: parse check option --bogus: unknown"
+	run -2 "$OG" check -x -c "$T/og.conf"
+	assert_output "oomguard: parse check option -x: unknown"
+	run -2 "$OG" check -c
+	assert_output "oomguard: parse check option -c: needs a value"
+	run -2 "$OG" check -c "$T/og.conf" --format
+	assert_output "oomguard: parse check option --format: needs a value"
+	run -2 "$OG" check -c "$T/og.conf" extra
+	assert_output "oomguard: parse check argument extra: check takes only options"
+}
+
+@test "every option that takes a value: separate, attached and = forms (getopt_long)" {
+	bg 700 "$T/hogx"
+	conf "hog 700 exe=$T/hogx"
+	want="hog${tab}$pid${tab}hogx${tab}700${tab}700${tab}ok${tab}-"
+	for args in "-c $T/og.conf --format tsv" "-c$T/og.conf --format=tsv" \
+		"--config=$T/og.conf --format=tsv" "--config $T/og.conf --format tsv" \
+		"--format tsv -c $T/og.conf"; do
+		# shellcheck disable=SC2086 # one word per option, on purpose
+		run -0 "$OG" check $args
+		assert_output "$want"
+	done
+	for args in "-o $T/out" "-o$T/out" "--output=$T/out" "--output $T/out"; do
+		rm -f "$T/out"
+		# shellcheck disable=SC2086
+		run -0 "$OG" check -c "$T/og.conf" --format=tsv $args
+		assert_output ''
+		assert_equal "$(cat "$T/out")" "$want"
+	done
 }
 
 @test "a drop-in's line replaces the main table's line for the same name" {

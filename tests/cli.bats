@@ -221,3 +221,97 @@ bad_usage() {
 	run -2 "$OG" -n 600 -p "$pid" --bogus
 	assert_equal "$(adj_of "$pid")" 19
 }
+
+# One grammar (getopt_long) for every command line: each option that takes
+# a value, in its attached (-n5), separate (-n 5) and = (--adjust=5) forms.
+@test "oomguard: -n, --adjust, -p, --pid in every form" {
+	spawn
+	for form in "-n301 -p$pid" "-n 302 -p $pid" "--adjust=303 --pid=$pid" "--adjust 304 --pid $pid"; do
+		# shellcheck disable=SC2086 # split on purpose
+		run -0 "$OG" $form
+		assert_equal "$(adj_of "$pid")" "$(echo "$form" | grep -o '30[0-9]')"
+	done
+}
+
+@test "oomguard: -f, --pidfile, -w, --wait, --exe, --name in every form" {
+	spawn
+	echo "$pid" >"$T/pid"
+	exe=$(readlink "/proc/$pid/exe")
+	n=310
+	# A long option has no attached form: whole, then its value, or with =.
+	for form in "-f$T/pid -w5" "-f $T/pid -w 5 --exe $exe --name sleep" \
+		"--pidfile=$T/pid --wait=5 --exe=$exe --name=sleep" "--pidfile $T/pid --wait 5"; do
+		n=$((n + 1))
+		# shellcheck disable=SC2086 # split on purpose
+		run -0 "$OG" -n "$n" $form
+		assert_equal "$(adj_of "$pid")" "$n"
+	done
+}
+
+@test "oomguard: --exe and --name without their value are named as such" {
+	for o in --exe --name; do
+		run -2 "$OG" -n 5 -f "$T/pid" "$o"
+		assert_line --index 0 "oomguard: parse option $o: needs a value"
+		assert_line --index 1 --partial 'usage: oomguard'
+	done
+}
+
+@test "oomguard apply: -c attached and separate; -- ends the options" {
+	spawn
+	echo 'x 321' >"$T/c.conf"
+	run -0 "$OG" apply -c"$T/c.conf" x "$pid"
+	assert_equal "$(adj_of "$pid")" 321
+	echo 'x 322' >"$T/c.conf"
+	run -0 "$OG" apply -c "$T/c.conf" x "$pid"
+	assert_equal "$(adj_of "$pid")" 322
+	echo 'x 323' >"$T/c.conf"
+	run -0 "$OG" apply -c "$T/c.conf" -- x "$pid"
+	assert_equal "$(adj_of "$pid")" 323
+}
+
+@test "oomguard apply: usage errors in the one style: the fault, then the usage, exit 2" {
+	spawn
+	run -2 "$OG" apply -x n "$pid"
+	assert_line --index 0 'oomguard: parse option -x: unknown option'
+	assert_line --index 1 'usage: oomguard apply [-c CONFIG] [-r] NAME PID'
+	run -2 "$OG" apply -c
+	assert_line --index 0 'oomguard: parse option -c: needs a value'
+	assert_line --index 1 'usage: oomguard apply [-c CONFIG] [-r] NAME PID'
+	run -2 "$OG" apply --config="$T/c.conf" n "$pid"
+	assert_line --index 0 "oomguard: parse option --config=$T/c.conf: unknown option"
+}
+
+@test "oomguard apply: options stop at NAME" {
+	spawn
+	before=$(adj_of "$pid")
+	echo 'x 324' >"$T/c.conf"
+	run -2 "$OG" apply x -c "$T/c.conf" "$pid"
+	assert_line --index 0 --partial 'apply takes [-c CONFIG] [-r] NAME PID'
+	assert_equal "$(adj_of "$pid")" "$before"
+}
+
+@test "oom-kill-protect: nosh's grammar: options stop at LEVEL, even with POSIXLY_CORRECT unset" {
+	K=$TOP/bin/oom-kill-protect
+	# Everything after LEVEL is PROG's, options that look like ours included.
+	run -0 "$K" 330 sh -c 'cat /proc/self/oom_score_adj; echo "$@"' sh --oknoaccess -h
+	assert_output "$(printf '330\n--oknoaccess -h')"
+	run -0 "$K" --oknoaccess -- 331 printf '[%s]' --help
+	assert_output '[--help]'
+	POSIXLY_CORRECT=1 run -0 "$K" --oknoaccess 332 cat /proc/self/oom_score_adj
+	assert_output 332
+}
+
+@test "oom-kill-protect: a long option is never taken abbreviated, nor with a value" {
+	K=$TOP/bin/oom-kill-protect
+	run -1 "$K" --okno 5 true
+	assert_line --index 0 'oom-kill-protect: parse option --okno: unknown option'
+	assert_line --index 1 'usage: oom-kill-protect [--oknoaccess] [--] LEVEL PROG [ARG...]'
+	run -1 "$K" --hel 5 true
+	assert_line --index 0 'oom-kill-protect: parse option --hel: unknown option'
+	run -1 "$K" --oknoaccess=1 5 true
+	assert_line --index 0 'oom-kill-protect: parse option --oknoaccess=1: unknown option'
+	run -1 "$K" -x 5 true
+	assert_line --index 0 'oom-kill-protect: parse option -x: unknown option'
+	run -0 "$K" -h
+	assert_output 'usage: oom-kill-protect [--oknoaccess] [--] LEVEL PROG [ARG...]'
+}

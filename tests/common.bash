@@ -62,16 +62,9 @@ fake_proc() {
 	export OOMGUARD_PROC="$T/proc"
 }
 
-# Wait, with a generous bound, until a command succeeds.
-wait_for() {
-	local tries=200
-	while [ "$tries" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.05
-		tries=$((tries - 1))
-	done
-	return 1
-}
+# wait_for CMD...: until CMD succeeds, with a generous bound.
+# shellcheck source=tests/wait.sh
+. "$TOP/tests/wait.sh"
 
 # Start any command (not a function) in the background, killed at teardown;
 # sets $pid, which is the command's own PID.
@@ -122,3 +115,47 @@ owned_by() { [ "$(stat -c %u "$1" 2>/dev/null)" = "$2" ]; }
 
 # Succeeds once PID is in state S (one letter, as in /proc/PID/stat).
 test_state() { [ "$(state_of "$1" 2>/dev/null)" = "$2" ]; }
+
+# og_conf OG CONF: $T/bin/og-conf runs OG, with `apply` reading CONF instead
+# of the host's /etc/oomguard.conf; the hooks are pointed at it.
+og_conf() {
+	mkdir -p "$T/bin"
+	cat >"$T/bin/og-conf" <<EOF
+#!/bin/sh
+if [ "\$1" = apply ]; then shift; exec '$1' apply -c '$2' "\$@"; fi
+exec '$1' "\$@"
+EOF
+	chmod 755 "$T/bin/og-conf"
+	export OOMGUARD_HOOK=$TOP/hooks/oomguard.sh OOMGUARD_BIN=$T/bin/og-conf
+}
+
+# The table at $T/og.conf, one argument a line, mode 644 as conf_load wants.
+conf() {
+	printf '%s\n' "$@" >"$T/og.conf"
+	chmod 644 "$T/og.conf"
+}
+
+# A copy of sleep (or PROG) at SCORE, set before it execs: bg SCORE [PROG];
+# sets $pid once the program runs (its name is PROG's, up to 15 bytes).
+bg() {
+	# shellcheck disable=SC2016 # expanded by the child sh
+	sh -c 'echo "$1" >/proc/self/oom_score_adj && shift && exec "$@"' sh \
+		"$1" "${2:-sleep}" 1000 3>&- &
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for comm_is "$pid" "$(basename "${2:-sleep}" | head -c 15)"
+}
+
+# A fake process: fproc PID PPID COMM EXE ADJ [UID]; ADJ "-" for none (gone).
+fproc() {
+	local d=$T/proc/$1
+	mkdir -p "$d"
+	printf '%s (%s) S %s %s %s 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 100 0 0\n' \
+		"$1" "$3" "$2" "$1" "$1" >"$d/stat"
+	printf 'Name:\t%s\nUmask:\t0022\nState:\tS (sleeping)\nUid:\t%s\t%s\t%s\t%s\n' \
+		"$3" "${6:-0}" "${6:-0}" "${6:-0}" "${6:-0}" >"$d/status"
+	ln -sfn "$4" "$d/exe"
+	printf '500\n' >"$d/oom_score"
+	if [ "$5" != - ]; then printf '%s\n' "$5" >"$d/oom_score_adj"; fi
+	export OOMGUARD_PROC="$T/proc"
+}

@@ -127,7 +127,7 @@ teardown_file() {
 
 @test "the files, their owner, the conffiles, the version, the shipped defaults" {
 	# Every file and link, examples included: those are what git tracks in
-	# the four service-file directories.
+	# the four service-file directories and monitoring/.
 	run -0 sh -c "dpkg-deb -c '$DEB' | awk '{ print \$6 }' | grep -v '/\$' | sort"
 	assert_output "$({
 		cat <<-EOF
@@ -148,7 +148,7 @@ teardown_file() {
 			./usr/share/man/man8/oomguard.8.gz
 			./usr/share/oomguard/oomguard.sh
 		EOF
-		git -C "$TOP" ls-files runit sysvinit openrc upstart | sed 's|^|./usr/share/doc/oomguard/examples/|'
+		git -C "$TOP" ls-files runit sysvinit openrc upstart monitoring | sed 's|^|./usr/share/doc/oomguard/examples/|'
 	} | sort)"
 	dpkg-deb -c "$DEB" | grep -q ' ./etc/oomguard.d/$'
 	# Rules-Requires-Root: no, and still all root's.

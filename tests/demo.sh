@@ -10,6 +10,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd) || exit 1
 OG=${OOMGUARD_BIN:-$TOP/bin/oomguard}
 # shellcheck source=tests/oomcg.bash
 . "$TOP/tests/oomcg.bash"
+# shellcheck source=tests/wait.sh
+. "$TOP/tests/wait.sh"
 
 LIMIT=128 # MiB, the cgroup's
 DB_MIB=56 # mysqld: more than any single apt-check
@@ -44,16 +46,6 @@ ln -s "$CG_HOG" "$tmp/bin/apt-check"
 CG_HOG=$tmp/bin/apt-check
 pidf=$tmp/run/mysqld.pid
 
-# poll CMD...: until CMD succeeds, 10 s at most.
-poll() {
-	n=500
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.02
-		n=$((n - 1))
-	done
-	return 1
-}
 db_up() { [ "$(cat "$pidf" 2>/dev/null)" = "$db" ] && cg_alive "$db"; }
 db_score_is() { [ "$(cat "/proc/$db/oom_score_adj" 2>/dev/null)" = "$1" ]; }
 
@@ -77,28 +69,25 @@ scenario() {
 		;;
 	esac
 	db=$!
-	poll db_up || die "mysqld did not start"
+	wait_for db_up || die "mysqld did not start"
 	want=$CG_PROTECT
 	if [ "$1" = none ]; then
 		want=$CG_BASE
 	elif [ "$1" = pid ]; then
 		"$OG" -n "$CG_PROTECT" -p "$db" >/dev/null
 	fi
-	poll db_score_is "$want" || :
+	wait_for db_score_is "$want" || :
 	score=$(cat "/proc/$db/oom_score_adj")
 
-	k0=$(cg_kills)
-	cg_hogs "$tmp/hogs.$1" "$NHOGS" "$HOG_MIB"
-	cg_settle || die "the apt-check swarm neither held nor died within 20 s"
-	kills=$(($(cg_kills) - k0))
+	cg_episode "$tmp/hogs.$1" "$NHOGS" "$HOG_MIB" "$db" ||
+		die "the apt-check swarm neither held nor died within 20 s"
 	fate=KILLED
-	if cg_alive "$db"; then
+	if [ "$CG_ALIVE" = yes ]; then
 		fate=survived
 	fi
-	cg_reap
 	kill "$db" 2>/dev/null
 	wait "$db" 2>/dev/null
-	row "$2" "$score" "$fate" "$CG_KILLED of $NHOGS (OOM kills: $kills)"
+	row "$2" "$score" "$fate" "$CG_KILLED of $NHOGS (OOM kills: $CG_KILLS)"
 
 	expect=survived
 	[ "$1" = none ] && expect=KILLED

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The usage text is written once in src/main.c and must stay equal to the
 # man page's SYNOPSIS; every option the program knows is documented.
+bats_require_minimum_version 1.5.0
 load common
 
 synopsis() {
@@ -49,4 +50,118 @@ synopsis() {
 	run sh -c "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l '$TOP/man/oomguard.8' 2>&1 >/dev/null"
 	assert_success
 	assert_output ''
+}
+
+@test "the default wait is one number: src/num.h, the hook, --help, the man pages" {
+	want=$(sed -n 's/^#define WAIT_SECS_DEFAULT \([0-9][0-9]*\)$/\1/p' "$TOP/src/num.h")
+	[ -n "$want" ]
+	run -0 grep -c -- "\${OOM_WAIT:-$want}" "$TOP/hooks/oomguard.sh"
+	run -0 "$OG" --help
+	assert_output --partial "(default $want, 0 = never)"
+	run -0 grep -c -- "default $want" "$TOP/man/oomguard.8"
+	run -0 grep -c -- "$want when not given" "$TOP/man/oomguard.conf.5"
+}
+
+# A page's lines as groff sets them, with every italic capital deleted and
+# bold made plain: a placeholder left standing was not in italics.
+unitalic() {
+	groff -man -Tascii -P-c -rLL=250n "$1" 2>/dev/null |
+		sed "s/_$(printf '\b')[A-Z]//g; s/.$(printf '\b')//g"
+}
+
+@test "placeholders are in italics in SYNOPSIS, and in the MODES and OPTIONS headings" {
+	for page in oomguard.8 oomguard-upstart.8 oomguard.conf.5; do
+		left=$(unitalic "$TOP/man/$page" | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' |
+			grep -E '[A-Z]{2,}' || :)
+		assert_equal "$page: $left" "$page: "
+	done
+	# Headings sit 7 columns in; their text, 14.
+	left=$(unitalic "$TOP/man/oomguard.8" | sed -n '/^MODES/,/^OOM-KILL-PROTECT/p' |
+		grep -E '^ {7}(oomguard|-)' | grep -E '[A-Z]{2,}' || :)
+	assert_equal "$left" ''
+}
+
+@test "every man page is silent under groff -ww" {
+	for page in "$TOP"/man/*.[58]; do
+		run -0 groff -man -ww -z "$page"
+		assert_output ''
+	done
+}
+
+# The README and HACKING.md: commands a user can paste as they are.
+
+# The code blocks of FILE (lines indented 4), one block a line, commands
+# joined by ';'.
+blocks() {
+	awk '/^    / { sub(/^    /, ""); b = b (b == "" ? "" : "; ") $0; next }
+		b != "" { print b; b = "" }
+		END { if (b != "") print b }' "$1"
+}
+
+@test "README and HACKING.md: every package they install is a Debian package" {
+	pkgs=$(cat "$TOP/README.md" "$TOP/HACKING.md" |
+		grep -o 'apt-get install -y [a-z0-9 .+-]*' | sed 's/apt-get install -y//' | tr ' ' '\n' | sort -u | grep .)
+	[ -n "$pkgs" ]
+	for p in $pkgs; do
+		apt-cache show --no-all-versions "$p" >/dev/null 2>&1 || fail "$p: not a Debian package (apt-cache show)"
+	done
+}
+
+@test "README and HACKING.md: a block that runs a tool installs its package first" {
+	# What each command needs, beyond make: the package that holds it.
+	for f in README.md HACKING.md; do
+		while IFS= read -r b; do
+			for need in 'make static:musl-tools' 'make deb:git dpkg-dev debhelper' 'make rpm:git rpm' \
+				'make lint:cppcheck clang-tidy' 'make fuzz:clang libclang-rt-14-dev' \
+				'make demo:make gcc' 'make install:make gcc' 'bats :bats' 'make test:bats'; do
+				case $b in *"${need%%:*}"*) ;; *) continue ;; esac
+				first=" ${b%%;*} "
+				for p in ${need#*:}; do
+					case $first in
+					' apt-get install -y '*) case $first in *" $p "*) continue ;; esac ;;
+					esac
+					fail "$f: the block '$b' runs ${need%%:*} but does not first install $p"
+				done
+			done
+		done < <(blocks "$TOP/$f")
+	done
+}
+
+@test "README: Install's first block really installs (no DESTDIR), and names man-db" {
+	first=$(sed -n '/^## Install/,$p' "$TOP/README.md" | blocks /dev/stdin | head -n 1)
+	assert_equal "${first%%;*}" 'apt-get install -y make gcc man-db'
+	case $first in *'make install'*) ;; *) fail "no make install in: $first" ;; esac
+	case $first in *DESTDIR*) fail "DESTDIR in: $first" ;; esac
+}
+
+@test "README and HACKING.md: every make target they name exists" {
+	targets=$({ blocks "$TOP/README.md"; blocks "$TOP/HACKING.md"; } | tr ';' '\n' |
+		grep -v 'apt-get install' | grep -o '\bmake [a-z][a-z-]*' | awk '{ print $2 }' | sort -u)
+	[ -n "$targets" ]
+	for t in $targets; do
+		grep -q "^$t:" "$TOP/Makefile" || fail "make $t: no such target"
+	done
+}
+
+@test "README and HACKING.md: every local link points at a file" {
+	for f in README.md HACKING.md; do
+		while IFS= read -r l; do
+			[ -e "$TOP/$l" ] || fail "$f links to $l, which does not exist"
+		done < <(grep -o '](\([^)#:]*\))' "$TOP/$f" | sed 's/^](//; s/)$//')
+	done
+	grep -q '](HACKING.md)' "$TOP/README.md"
+}
+
+@test "HACKING.md: the layout names every source file" {
+	for c in "$TOP"/src/*.c; do
+		grep -q "src/$(basename "$c")" "$TOP/HACKING.md" || fail "src/$(basename "$c") is not in HACKING.md's layout"
+	done
+}
+
+@test "README: the developers' matters are in HACKING.md, not before Install" {
+	before=$(sed -n '1,/^## Install/p' "$TOP/README.md")
+	for w in .ci/run SANITIZE fuzz lint OOMGUARD_E2E; do
+		case $before in *"$w"*) fail "README names $w before Install" ;; esac
+		grep -q -- "$w" "$TOP/HACKING.md" || fail "HACKING.md does not name $w"
+	done
 }

@@ -254,6 +254,16 @@ src() {
 	assert_output 2
 }
 
+@test "OpenRC: its dependency scan (gendepends.sh) sources conf.d with RC_CMD=start: nothing is done" {
+	printf '. "%s"\ncat /proc/$$/oom_score_adj\n' "$TOP/hooks/oomguard.sh" >"$T/gendepends.sh"
+	run with_adj 2 env OOMGUARD_BIN="$OGX" OOM_SCORE_ADJ=7 RC_CMD=start dash -eu "$T/gendepends.sh" 3>&-
+	assert_success
+	assert_output 2
+	cp "$T/gendepends.sh" "$T/memcached"
+	run with_adj 2 env OOMGUARD_BIN="$OGX" OOM_SCORE_ADJ=7 RC_CMD=start dash -eu "$T/memcached" 3>&-
+	assert_output 7
+}
+
 @test "runit/Void conf: a run script in a directory with supervise/ is a start" {
 	mkdir -p "$T/sv/fake/supervise" "$T/notsv"
 	cd "$T/sv/fake"
@@ -290,10 +300,8 @@ Starting fake: fake."
 	# It sets the daemon once the pidfile names it.
 	spawn
 	echo "$pid" >"$T/never.pid"
-	wait_for test_adj "$pid" 5
+	wait_for adj_is "$pid" 5
 }
-
-test_adj() { [ "$(adj_of "$1")" = "$2" ]; }
 
 @test "the warning also goes to syslog (daemon.warning, tag oomguard)" {
 	# A private /dev holding only null and a log socket served by busybox syslogd.
@@ -304,11 +312,12 @@ mount --bind /dev '$T/olddev'
 mount -t tmpfs tmpfs /dev
 touch /dev/null
 mount --bind '$T/olddev/null' /dev/null
+. '$TOP/tests/wait.sh'
 busybox syslogd -n -O '$T/syslog' &
 s=\$!
-i=0; while [ ! -S /dev/log ] && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done
+wait_for test -S /dev/log
 OOMGUARD_BIN=/nonexistent/oomguard OOM_SCORE_ADJ=5 dash -euc '. "\$0"' '$TOP/hooks/oomguard.sh' start
-i=0; while ! grep -q oomguard '$T/syslog' 2>/dev/null && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i+1)); done
+wait_for grep -qs oomguard '$T/syslog'
 kill \$s
 EOF
 	run unshare -m --propagation private sh "$T/ns" 3>&-
@@ -320,6 +329,15 @@ EOF
 
 # --- init-functions.d: 50-oomguard -------------------------------------------
 
+# lsb_run SCRIPT ACTION STATUS OUTPUT ADJ: run the init script from a shell
+# at score 2; check its status, its output, and the score it ran with.
+lsb_run() {
+	run with_adj 2 "$1" "$2" 3>&-
+	assert_equal "$status" "$3"
+	assert_output "$4"
+	assert_equal "$(cat "$T/adj")" "$5"
+}
+
 # The real /lib/lsb/init-functions with its hook directory moved to $T, our
 # hook in it, and a table for apply (passed with -c by a wrapper, so that the
 # host's /etc/oomguard.conf is left alone; tests/initscripts.bats uses it).
@@ -330,13 +348,7 @@ lsb_setup() {
 	grep -q "$T/lsb/init-functions.d" "$T/lsb/init-functions"
 	printf 'fakesvc 9\n' >"$T/oomguard.conf"
 	chmod 644 "$T/oomguard.conf"
-	cat >"$T/bin/og-conf" <<EOF
-#!/bin/sh
-if [ "\$1" = apply ]; then shift; exec '$OGX' apply -c '$T/oomguard.conf' "\$@"; fi
-exec '$OGX' "\$@"
-EOF
-	chmod 755 "$T/bin/og-conf"
-	export OOMGUARD_HOOK=$TOP/hooks/oomguard.sh OOMGUARD_BIN=$T/bin/og-conf
+	og_conf "$OGX" "$T/oomguard.conf"
 	# An LSB init script that knows nothing of oomguard.
 	for n in fakesvc other; do
 		cat >"$T/init.d/$n" <<EOF
@@ -362,26 +374,14 @@ EOF
 
 @test "init-functions.d: a script with a rule gets it on start, not on stop or status" {
 	lsb_setup
-	run with_adj 2 "$T/init.d/fakesvc" start 3>&-
-	assert_success
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
-	run with_adj 2 "$T/init.d/fakesvc" stop 3>&-
-	assert_success
-	assert_output "Stopping fakesvc"
-	assert_equal "$(cat "$T/adj")" 2
-	run with_adj 2 "$T/init.d/fakesvc" status 3>&-
-	assert_equal "$status" 3
-	assert_output "fakesvc is not running"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/fakesvc" start 0 "Starting fakesvc" 9
+	lsb_run "$T/init.d/fakesvc" stop 0 "Stopping fakesvc" 2
+	lsb_run "$T/init.d/fakesvc" status 3 "fakesvc is not running" 2
 }
 
 @test "init-functions.d: a name with no rule: nothing happens, nothing is said" {
 	lsb_setup
-	run with_adj 2 "$T/init.d/other" start 3>&-
-	assert_success
-	assert_output "Starting other"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/other" start 0 "Starting other" 2
 }
 
 @test "init-functions.d: at boot as /etc/rc2.d/S01fakesvc and K01fakesvc, the prefix is stripped" {
@@ -389,21 +389,15 @@ EOF
 	mkdir "$T/rc2.d"
 	ln -s ../init.d/fakesvc "$T/rc2.d/S01fakesvc"
 	ln -s ../init.d/fakesvc "$T/rc2.d/K01fakesvc"
-	run with_adj 2 "$T/rc2.d/S01fakesvc" start 3>&-
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
+	lsb_run "$T/rc2.d/S01fakesvc" start 0 "Starting fakesvc" 9
 	# At shutdown K01 scripts get stop: nothing to do.
-	run with_adj 2 "$T/rc2.d/K01fakesvc" stop 3>&-
-	assert_output "Stopping fakesvc"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/rc2.d/K01fakesvc" stop 0 "Stopping fakesvc" 2
 }
 
 @test "init-functions.d: /etc/init.d/fakesvc.sh is the service fakesvc" {
 	lsb_setup
 	cp "$T/init.d/fakesvc" "$T/init.d/fakesvc.sh"
-	run with_adj 2 "$T/init.d/fakesvc.sh" start 3>&-
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
+	lsb_run "$T/init.d/fakesvc.sh" start 0 "Starting fakesvc" 9
 }
 
 @test "init-functions.d: OOM_SCORE_ADJ from /etc/default is not applied a second time; the table rules" {
@@ -453,29 +447,20 @@ EOF
 	assert_output "forwarded to systemctl start"
 	[ ! -e "$T/adj" ]
 	# Without the forward (e.g. reload not handled), the script runs as before.
-	run with_adj 2 "$T/init.d/fakesvc" reload 3>&-
-	assert_success
-	assert_output ""
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/fakesvc" reload 0 "" 2
 }
 
 @test "init-functions.d: hook file (OOMGUARD_HOOK) absent: nothing happens, nothing is said" {
 	lsb_setup
 	export OOMGUARD_HOOK=$T/absent/oomguard.sh
-	run with_adj 2 "$T/init.d/fakesvc" start 3>&-
-	assert_success
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 2
+	lsb_run "$T/init.d/fakesvc" start 0 "Starting fakesvc" 2
 }
 
 @test "init-functions.d: the real 40-runit and 40-systemd before ours, no systemd or runsvdir: ours runs" {
 	lsb_setup
 	for f in /lib/lsb/init-functions.d/40-*; do cp "$f" "$T/lsb/init-functions.d/"; done
 	[ ! -d /run/systemd/system ] || fail "this test needs a machine not booted with systemd"
-	run with_adj 2 "$T/init.d/fakesvc" start 3>&-
-	assert_success
-	assert_output "Starting fakesvc"
-	assert_equal "$(cat "$T/adj")" 9
+	lsb_run "$T/init.d/fakesvc" start 0 "Starting fakesvc" 9
 }
 
 @test "init-functions.d: no variable of ours is left in the init script" {

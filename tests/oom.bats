@@ -68,16 +68,12 @@ new_daemon() {
 
 # Start the hogs and let the OOM killer act; sets alive (yes/no) and kills.
 oom_episode() {
-	local k0 score
+	local score
 	round=$((round + 1))
 	score=$(adj_of "$dpid")
-	k0=$(cg_kills)
-	cg_hogs "$T/hogs.$round" "$NHOGS" "$HOG_MIB"
-	cg_settle || fail "round $round: the hogs neither held nor died within 20 s"
-	kills=$(($(cg_kills) - k0))
-	alive=no
-	cg_alive "$dpid" && alive=yes
-	cg_reap
+	cg_episode "$T/hogs.$round" "$NHOGS" "$HOG_MIB" "$dpid" ||
+		fail "round $round: the hogs neither held nor died within 20 s"
+	kills=$CG_KILLS alive=$CG_ALIVE
 	msg="round $round: daemon $dpid at score $score: alive=$alive; hogs killed $CG_KILLED, held $CG_HELD; oom_kill +$kills"
 	echo "# $msg"
 	if [ -n "${OOMGUARD_E2E_VERBOSE:-}" ]; then echo "# $BATS_TEST_NUMBER $msg" >&3; fi
@@ -263,13 +259,7 @@ EOF
 	# is passed with -c by a wrapper, so the host's is left alone).
 	printf 'vitald %s pidfile=%s wait=30\n' "$CG_PROTECT" "$PIDF" >"$T/oomguard.conf"
 	chmod 644 "$T/oomguard.conf"
-	cat >"$T/bin/og-conf" <<EOF
-#!/bin/sh
-if [ "\$1" = apply ]; then shift; exec '$OG' apply -c '$T/oomguard.conf' "\$@"; fi
-exec '$OG' "\$@"
-EOF
-	chmod 755 "$T/bin/og-conf"
-	export OOMGUARD_HOOK=$TOP/hooks/oomguard.sh OOMGUARD_BIN=$T/bin/og-conf
+	og_conf "$OG" "$T/oomguard.conf"
 	write_init_script ". '$T/lsb/init-functions'"
 	rounds init_start init_restart
 	run "$T/init.d/vitald" status

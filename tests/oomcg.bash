@@ -16,6 +16,10 @@
 #   cg_settle                 wait until every hog holds its memory or is gone
 #   cg_reap                   reap the hogs: CG_KILLED of them were killed by
 #                             SIGKILL before cg_reap, CG_HELD held on (ended now)
+#   cg_episode DIR N MIB PID  cg_hogs, cg_settle, cg_reap: one OOM episode;
+#                             CG_KILLS is the cgroup's OOM kills in it, and
+#                             CG_ALIVE yes or no for PID after it (1: the hogs
+#                             neither held nor died)
 #   cg_destroy                kill every process in the cgroup, remove it
 #
 # Scores: everything joins at CG_BASE, the kit sets the daemon to CG_PROTECT.
@@ -182,6 +186,18 @@ cg_settle() {
 		cg_tries=$((cg_tries - 1))
 	done
 	return 1
+}
+
+cg_episode() {
+	cg_k0=$(cg_kills)
+	cg_hogs "$1" "$2" "$3"
+	cg_settle || return 1
+	CG_KILLS=$(($(cg_kills) - cg_k0))
+	CG_ALIVE=no
+	if cg_alive "$4"; then
+		CG_ALIVE=yes
+	fi
+	cg_reap
 }
 
 cg_reap() {

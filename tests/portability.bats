@@ -52,13 +52,17 @@ local_teardown() {
 	run -127 "$K" "$K2632" -- "$S" -n 1 -- no-such-program-oomguard
 }
 
+# PID waits: an inotify watch is in place, or it said that it polls.
+waiting() { grep -qs '^inotify wd:' "/proc/$1/fdinfo/"* || [ -s "$T/err" ]; }
+
 # Wait for $T/x.pid under the filter ARGS, write it, check the score; the
 # daemon's messages are left in $T/err.
 pidfile_round() {
 	spawn
 	"$K" "$@" -- "$S" -n 420 -f "$T/run/x.pid" -w 10 2>"$T/err" &
 	w=$!
-	sleep 0.3
+	# Only once it waits, so that the directory is really made later.
+	wait_for waiting "$w"
 	mkdir "$T/run"
 	echo "$pid" >"$T/run/x.pid"
 	wait "$w"

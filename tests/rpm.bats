@@ -103,6 +103,11 @@ usr_files() {
 		/usr/sbin/oomguard-upstart
 		/usr/share/doc/oomguard-$V
 		/usr/share/doc/oomguard-$V/README.md
+		/usr/share/doc/oomguard-$V/monitoring
+		/usr/share/doc/oomguard-$V/monitoring/cron
+		/usr/share/doc/oomguard-$V/monitoring/icinga2.conf
+		/usr/share/doc/oomguard-$V/monitoring/nrpe.cfg
+		/usr/share/doc/oomguard-$V/monitoring/sudoers
 		/usr/share/doc/oomguard-$V/sysconfig
 		/usr/share/doc/oomguard-$V/sysconfig/memcached
 		/usr/share/doc/oomguard-$V/sysconfig/mysqld

@@ -17,9 +17,10 @@ local_setup() {
 	assert_output --regexp 'not a dynamic executable|statically linked'
 }
 
-@test "it is at most 100 KiB" {
+# 99 KB before check's monitor formats (nagios, prom, json: about 7 KB).
+@test "it is at most 108 KiB" {
 	size=$(stat -c %s "$S")
-	[ "$size" -le 102400 ] || fail "$size bytes"
+	[ "$size" -le 110592 ] || fail "$size bytes"
 }
 
 @test "chain-load works" {

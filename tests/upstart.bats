@@ -54,7 +54,7 @@ other_stanzas() {
 
 @test "a new file gets the oom score stanza, mode 0644, nothing else left in the directory" {
 	run -0 "$U" --dir "$D" --upstart-version 1.12.1 mysql -500
-	assert_output ''
+	assert_output "oomguard-upstart: $D/mysql.override: written with 'oom score -500'; it holds from the next start of the job: stop mysql, then start mysql (restart keeps the old settings)"
 	assert_equal "$(cat "$D/mysql.override")" 'oom score -500'
 	assert_equal "$(stat -c %a "$D/mysql.override")" 644
 	only_files mysql.conf mysql.override
@@ -242,6 +242,28 @@ other_stanzas() {
 	mkdir "$D/mysql.override"
 	run -1 "$U" --dir "$D" --upstart-version 1.12.1 mysql 100
 	assert_output --regexp "^oomguard-upstart: read $D/mysql.override: not a regular file"
+}
+
+@test "a symbolic link is refused, not followed: exit 1, link and target untouched; a FIFO never hangs" {
+	printf 'respawn\n' >"$T/elsewhere"
+	ln -s "$T/elsewhere" "$D/mysql.override"
+	for opt in --dry-run --remove ''; do
+		if [ "$opt" = --remove ]; then
+			run -1 "$U" --dir "$D" --remove mysql
+		else
+			run -1 "$U" ${opt:+"$opt"} --dir "$D" --upstart-version 1.12.1 mysql 100
+		fi
+		assert_output "oomguard-upstart: read $D/mysql.override: a symbolic link (not followed); make it a regular file"
+		[ -L "$D/mysql.override" ]
+		assert_equal "$(cat "$T/elsewhere")" respawn
+	done
+	rm "$D/mysql.override"
+	mkfifo "$D/mysql.override"
+	run -1 timeout 10 "$U" --dir "$D" --upstart-version 1.12.1 mysql 100
+	assert_output "oomguard-upstart: read $D/mysql.override: not a regular file"
+	ln -s mysql.override "$D/redis.override"
+	run -1 timeout 10 "$U" --dir "$D" --upstart-version 1.12.1 redis 100
+	assert_output "oomguard-upstart: read $D/redis.override: a symbolic link (not followed); make it a regular file"
 }
 
 @test "the usage lines equal the man page SYNOPSIS, the exit codes its EXIT STATUS" {

@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# The Makefile: warnings are errors only when asked (WERROR=1), every
+# src/*.c is built without a list to edit, a parallel build from clean
+# works, and make dist fails loudly where it cannot list the files.
+# Each test builds in its own copy of the tree, never in $TOP/bin.
+bats_require_minimum_version 1.5.0
+load common
+
+# The tracked files as they are in the work tree, copied to $T/tree.
+copy_tree() {
+	mkdir -p "$T/tree"
+	git -C "$TOP" ls-files | while IFS= read -r f; do [ ! -e "$TOP/$f" ] || printf '%s\n' "$f"; done |
+		tar -C "$TOP" -cf - -T - | tar -C "$T/tree" -xf -
+}
+
+@test "a warning fails the build only with WERROR=1; a new src/*.c is built without editing the Makefile" {
+	copy_tree
+	printf 'int og_probe(void);\nint og_probe(void)\n{\n\tint unused;\n\treturn 0;\n}\n' \
+		>"$T/tree/src/zz_probe.c"
+	run -0 make -C "$T/tree" bin/oomguard
+	assert_output --partial 'src/zz_probe.c'
+	assert_output --partial "unused variable"
+	run -2 make -C "$T/tree" bin/oomguard WERROR=1
+	assert_output --partial '-Werror'
+	assert_output --partial "unused variable"
+}
+
+@test "make lint compiles every C file with -Werror" {
+	copy_tree
+	printf 'int og_probe(void);\nint og_probe(void)\n{\n\tint unused;\n\treturn 0;\n}\n' >"$T/probe.c"
+	run -2 make -s -C "$T/tree" lint-cc LINT_SRCS="$T/probe.c"
+	assert_output --partial "lint-cc: $T/probe.c"
+	run -0 make -s -C "$T/tree" lint-cc
+	assert_output ''
+}
+
+@test "make -j2 from clean: all, static and bin/unit" {
+	command -v musl-gcc >/dev/null || fail 'musl-gcc is needed (apt-get install musl-tools)'
+	copy_tree
+	run -0 make -C "$T/tree" -j2 all static bin/unit
+	[ -x "$T/tree/bin/oomguard" ] && [ -x "$T/tree/bin/oomguard-static" ] && [ -x "$T/tree/bin/unit" ]
+	run -0 "$T/tree/bin/oom-kill-protect" --help
+	run -0 "$T/tree/bin/unit"
+}
+
+@test "make dist without git: fails, says why, leaves no tarball" {
+	copy_tree
+	mkdir "$T/nogit"
+	# What a shell says when git is not installed.
+	printf '#!/bin/sh\necho "sh: 1: git: not found" >&2\nexit 127\n' >"$T/nogit/git"
+	chmod 755 "$T/nogit/git"
+	PATH=$T/nogit:$PATH run -2 make -C "$TOP" dist DISTDIR="$T/out"
+	assert_output --partial 'make dist: needs git, in a git work tree'
+	run ls -A "$T/out"
+	assert_output ''
+}
+
+@test "make dist outside a git work tree: fails, leaves no tarball" {
+	copy_tree
+	# $T may sit inside some other work tree: stop git's search at $T.
+	GIT_CEILING_DIRECTORIES=$T run -2 make -C "$T/tree" dist DISTDIR="$T/out"
+	assert_output --partial 'make dist: needs git, in a git work tree'
+	run ls -A "$T/out"
+	assert_output ''
+}
