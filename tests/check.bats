@@ -205,7 +205,7 @@ tab=$(printf '\t')
 	n=$!
 	PIDS="$PIDS $n"
 	wait_for owned_by "/proc/$n" 65534
-	wait_for is_comm "$n" "$U"
+	wait_for comm_is "$n" "$U"
 	run -0 "$OG" check -c "$T/og.conf" --format=tsv
 	assert_output "prot${tab}-${tab}-${tab}-500${tab}-${tab}idle${tab}no process matches now"
 }
