@@ -48,6 +48,13 @@ static void row(struct report *rep, const struct rule *r, const struct pinfo *p,
 		       r->score, val, status, *detail ? ": " : "", detail);
 }
 
+/* The pidfile's path for a detail: escaped for text and tsv; the monitor
+ * formats escape for their own grammar (report.c). */
+static const char *pf_name(const struct report *rep, const struct rule *r, char *esc, size_t n)
+{
+	return rep->fmt > REPORT_TSV ? r->pidfile : msg_esc(esc, n, r->pidfile);
+}
+
 /* Children of p that run another program and inherit its protection: with
  * a protected spawner (cron, sshd, apache), they are the hogs.  Another
  * program, as watch's children= judges it: another exe, or for scripts of
@@ -135,7 +142,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		w.comm = r->comm;
 		pidfile_probe(&w, NULL, &pid, &start, why, sizeof why);
 		snprintf(detail, sizeof detail, "pidfile %s %s",
-			 msg_esc(esc, sizeof esc, r->pidfile), why);
+			 pf_name(rep, r, esc, sizeof esc), why);
 		row(rep, r, NULL, 0, "not running", detail);
 		return;
 	}
@@ -156,7 +163,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		char esc[208];
 
 		snprintf(why, sizeof why, "pidfile %s names pid %d, whose user is %lu, not %lu",
-			 msg_esc(esc, sizeof esc, r->pidfile), q.pid, q.uid, r->uid);
+			 pf_name(rep, r, esc, sizeof esc), q.pid, q.uid, r->uid);
 		row(rep, r, NULL, 0, "not running", why);
 	} else if (!found)
 		row(rep, r, NULL, 0, r->pidfile ? "claimed" : "idle", r->pidfile
