@@ -30,8 +30,6 @@ static int seen(const struct done *d, size_t n, const struct pstat *p)
 	return 0;
 }
 
-
-
 /* Mark every descendant of the marked entries (mark: 1 = in the tree).
  * Children mostly have higher PIDs than parents, so this converges in a
  * pass or two; PID wrap-around only costs another pass. */
@@ -56,6 +54,51 @@ static void mark_tree(struct pstat *v, size_t n, char *mark)
 	}
 }
 
+struct tree {
+	const int *pids;
+	size_t npids;
+	int score;
+	struct done *done;	/* every member set so far, pinned */
+	size_t ndone, cap;
+};
+
+/* Set every marked process not set yet; 1 when there was one. */
+static int set_marked(struct tree *t, const struct pstat *v, size_t n, const char *mark,
+		      int *rc)
+{
+	size_t i, j;
+	int added = 0;
+
+	for (i = 0; i < n; i++) {
+		int r;
+
+		if (!mark[i] || seen(t->done, t->ndone, &v[i]))
+			continue;
+		if (t->ndone == t->cap) {
+			struct done *nd;
+
+			t->cap = t->cap ? t->cap * 2 : 64;
+			nd = realloc(t->done, t->cap * sizeof *nd);
+			if (!nd)
+				die(EXIT_FAIL, "scan processes: out of memory");
+			t->done = nd;
+		}
+		t->done[t->ndone].pid = v[i].pid;
+		t->done[t->ndone++].start = v[i].start;
+		added = 1;
+		/* Members that exit meanwhile are not errors, nor news (a
+		 * tree often holds zombies); named roots are errors. */
+		for (j = 0; j < t->npids; j++)
+			if (t->pids[j] == v[i].pid)
+				break;
+		r = j < t->npids ? score_set(v[i].pid, t->score, v[i].start)
+				 : score_set_member(v[i].pid, t->score, v[i].start);
+		if (r != EXIT_GONE || j < t->npids)
+			*rc = worse(*rc, r);
+	}
+	return added;
+}
+
 /* Scan, mark, apply; repeat while a scan finds members not yet set, since a
  * process may fork between our scan and the write to its parent.  Roots are
  * pinned by their start time: the caller's (0: unknown), else the first
@@ -63,9 +106,9 @@ static void mark_tree(struct pstat *v, size_t n, char *mark)
 static int apply_tree(const int *pids, size_t npids, int score,
 		      const unsigned long long *starts)
 {
-	struct done *done = NULL;
+	struct tree t = { pids, npids, score, NULL, 0, 0 };
 	unsigned long long *rootstart = calloc(npids, sizeof *rootstart);
-	size_t ndone = 0, cap = 0, i, j;
+	size_t j;
 	int rc = EXIT_OK, pass, added = 1;
 
 	if (!rootstart)
@@ -90,38 +133,11 @@ static int apply_tree(const int *pids, size_t npids, int score,
 			}
 		}
 		mark_tree(v, n, mark);
-		added = 0;
-		for (i = 0; i < n; i++) {
-			int r;
-
-			if (!mark[i] || seen(done, ndone, &v[i]))
-				continue;
-			if (ndone == cap) {
-				struct done *nd;
-
-				cap = cap ? cap * 2 : 64;
-				nd = realloc(done, cap * sizeof *done);
-				if (!nd)
-					die(EXIT_FAIL, "scan processes: out of memory");
-				done = nd;
-			}
-			done[ndone].pid = v[i].pid;
-			done[ndone++].start = v[i].start;
-			added = 1;
-			/* Members that exit meanwhile are not errors, nor news (a
-			 * tree often holds zombies); named roots are errors. */
-			for (j = 0; j < npids; j++)
-				if (pids[j] == v[i].pid)
-					break;
-			r = j < npids ? score_set(v[i].pid, score, v[i].start)
-				      : score_set_member(v[i].pid, score, v[i].start);
-			if (r != EXIT_GONE || j < npids)
-				rc = worse(rc, r);
-		}
+		added = set_marked(&t, v, n, mark, &rc);
 		free(mark);
 		free(v);
 	}
-	free(done);
+	free(t.done);
 	free(rootstart);
 	return rc;
 }

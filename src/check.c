@@ -10,12 +10,16 @@
 
 #include "conf.h"
 #include "msg.h"
+#include "num.h"
 #include "oomguard.h"
 #include "pidfile.h"
 #include "proc.h"
 #include "report.h"
 #include "rules.h"
 #include "score.h"
+
+/* No score could be read: outside -1000..1000 and the legacy scale. */
+#define ADJ_UNKNOWN (SCORE_MIN - 1)
 
 struct report {
 	enum report_format fmt;
@@ -33,13 +37,13 @@ static void row(struct report *rep, const struct rule *r, const struct pinfo *p,
 	msg_esc(comm, sizeof comm, p ? p->comm : "-");
 	if (p)
 		snprintf(pid, sizeof pid, "%d", p->pid);
-	if (p && now != -10000)
+	if (p && now != ADJ_UNKNOWN)
 		snprintf(val, sizeof val, "%d", now);
 	if (strcmp(status, "ok") && strcmp(status, "idle") && strcmp(status, "unchecked"))
 		rep->bad = 1;
 	if (rep->fmt > REPORT_TSV)
 		report_add(&rep->rows, r->name, p ? p->pid : 0, p ? p->comm : NULL, r->score,
-			   p && now != -10000 ? now : REPORT_NONE, status, detail);
+			   p && now != ADJ_UNKNOWN ? now : REPORT_NONE, status, detail);
 	else if (rep->fmt == REPORT_TSV)
 		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r->name, pid, comm,
 		       r->score, val, status, *detail ? detail : "-");
@@ -69,7 +73,7 @@ static int inheriting(const struct pinfo *p, int score, struct pstat *v, size_t 
 		int fd, sc, adj;
 
 		if (v[i].ppid != p->pid || pinfo_read(v[i].pid, &c) < 0
-		    || (!strcmp(c.exe, p->exe) && !strcmp(c.comm, p->comm)))
+		    || !pinfo_other_program(&c, p))
 			continue;
 		fd = proc_open(c.pid);
 		if (fd >= 0 && score_read(fd, &sc, &adj) == 0 && adj == score) {
@@ -87,21 +91,21 @@ static void judge(struct report *rep, const struct rule *r, const struct pinfo *
 		  struct pstat *v, size_t n)
 {
 	char detail[256] = "";
-	int fd = proc_open(p->pid), sc = 0, adj = -10000, kids, example = 0;
+	int fd = proc_open(p->pid), sc = 0, adj = ADJ_UNKNOWN, kids, example = 0;
 	unsigned long uid;
 
 	if (fd >= 0) {
 		if (score_read(fd, &sc, &adj) < 0)
-			adj = -10000;
+			adj = ADJ_UNKNOWN;
 		close(fd);
 	}
-	if (adj == -10000)
+	if (adj == ADJ_UNKNOWN)
 		row(rep, r, p, adj, "gone", "exited while being checked");
 	else if (adj != want) {
 		snprintf(detail, sizeof detail, "the value in force is %d, not %d "
 			 "(set after it started? an EACCES dropped by the init system?)", adj, want);
 		row(rep, r, p, adj, "differs", detail);
-	} else if (want == -1000)
+	} else if (want == SCORE_MIN)
 		row(rep, r, p, adj, "risk", "-1000: unkillable, and every child inherits it; "
 		    "prefer -999..-900");
 	else if (want < 0 && !r->has_children && (kids = inheriting(p, want, v, n, &example)))	{
@@ -136,10 +140,7 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		int pid;
 		unsigned long long start;
 
-		memset(&w, 0, sizeof w);
-		w.path = r->pidfile;
-		w.exe = r->exe;
-		w.comm = r->comm;
+		rule_pidwait(r, &w);
 		pidfile_probe(&w, NULL, &pid, &start, why, sizeof why);
 		snprintf(detail, sizeof detail, "pidfile %s %s",
 			 pf_name(rep, r, esc, sizeof esc), why);
@@ -253,10 +254,7 @@ static void probe_pidfiles(const struct conf *c, int *pf_pid, unsigned long long
 
 		if (!c->rules[k].pidfile)
 			continue;
-		memset(&w, 0, sizeof w);
-		w.path = c->rules[k].pidfile;
-		w.exe = c->rules[k].exe;
-		w.comm = c->rules[k].comm;
+		rule_pidwait(&c->rules[k], &w);
 		if (pidfile_probe(&w, NULL, &pf_pid[k], &pf_start[k], why, sizeof why) != 1)
 			pf_pid[k] = 0;
 	}

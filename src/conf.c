@@ -117,8 +117,8 @@ static const char *option(struct rule *r, char *key, char *val)
 	} else if (!strcmp(key, "wait")) {
 		if (r->wait >= 0)
 			return "given twice";
-		if (num_parse(val, 10, 0, 31536000, &v))
-			return "not a whole number of seconds from 0 to 31536000";
+		if (num_parse(val, 10, 0, WAIT_SECS_MAX, &v))
+			return "not a whole number of seconds from 0 to " STR(WAIT_SECS_MAX);
 		r->wait = (int)v;
 	} else
 		return "unknown option (known: pidfile= exe= comm= user= tree= "
@@ -182,7 +182,14 @@ static char *dup_or_die(const char *s)
 	return d;
 }
 
-static void add(struct conf *c, struct rule *r, const char *file, int line)
+static void rule_free(struct rule *r)
+{
+	free(r->pidfile);
+	free(r->exe);
+	free(r->comm);
+}
+
+static void add(struct conf *c, struct rule *r, const char *file)
 {
 	struct rule *nr;
 	size_t i;
@@ -193,10 +200,7 @@ static void add(struct conf *c, struct rule *r, const char *file, int line)
 	 * would still claim processes. */
 	for (i = 0; i < c->n; i++)
 		if (!strcmp(c->rules[i].name, r->name)) {
-			free(c->rules[i].pidfile);
-			free(c->rules[i].exe);
-			free(c->rules[i].comm);
-			free(c->rules[i].file);
+			rule_free(&c->rules[i]);
 			memmove(&c->rules[i], &c->rules[i + 1], (c->n - i - 1) * sizeof *c->rules);
 			c->n--;
 			break;
@@ -208,8 +212,6 @@ static void add(struct conf *c, struct rule *r, const char *file, int line)
 	r->pidfile = dup_or_die(r->pidfile);
 	r->exe = dup_or_die(r->exe);
 	r->comm = dup_or_die(r->comm);
-	r->file = dup_or_die(file);
-	r->line = line;
 	c->rules[c->n++] = *r;
 }
 
@@ -253,7 +255,7 @@ static void say_errno(const char *path)
  * own tables as they please. */
 static int open_dir_checked(const char *dir, const char *path, struct conf *c)
 {
-	char cur[4096] = "/", name[256];
+	char cur[PATH_MAX] = "/", name[256];
 	const char *p = dir;
 	int fd;
 
@@ -352,7 +354,7 @@ static int parse_text(char *buf, size_t len, const char *path, struct conf *c)
 			    msg_esc(ew, sizeof ew, word), why);
 			bad = 1;
 		} else if (rc > 0)
-			add(c, &r, path, lineno);
+			add(c, &r, path);
 		p = stop + 1;
 	}
 	return bad ? -1 : 0;
@@ -428,7 +430,7 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 /* The directory of PATH, resolved and checked; -3 when it does not exist. */
 static int open_parent(const char *path, int must_exist, struct conf *c, const char **base)
 {
-	char dir[4096], real[PATH_MAX];
+	char dir[PATH_MAX], real[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	int fd;
 
@@ -470,6 +472,30 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The *.conf names in d, sorted in C-locale order; their count in *n. */
+static char **conf_names(DIR *d, const char *dir, size_t *n)
+{
+	struct dirent *de;
+	char **names = NULL, e[512];
+
+	*n = 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char **nn;
+
+		if (len <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".conf"))
+			continue;
+		nn = realloc(names, (*n + 1) * sizeof *names);
+		if (!nn)
+			die(EXIT_FAIL, "read %s: out of memory", msg_esc(e, sizeof e, dir));
+		names = nn;
+		names[(*n)++] = dup_or_die(de->d_name);
+	}
+	if (*n)
+		qsort(names, *n, sizeof *names, by_name);
+	return names;
+}
+
 /* Drop-ins: only regular *.conf files, so that editor backups, .dpkg-old
  * and .dpkg-dist files are ignored, in C-locale name order.  A drop-in
  * refused for its owner, mode or type is skipped: the rest still apply. */
@@ -478,9 +504,8 @@ static int load_dir(const char *dir, struct conf *c)
 	char real[PATH_MAX], e[512];
 	int dfd, rc = 0;
 	DIR *d;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
+	char **names;
+	size_t n, i;
 	struct stat a, b;
 
 	if (!realpath(dir, real)) {
@@ -506,23 +531,10 @@ static int load_dir(const char *dir, struct conf *c)
 		close(dfd);
 		return -1;
 	}
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		char **nn;
-
-		if (len <= 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".conf"))
-			continue;
-		nn = realloc(names, (n + 1) * sizeof *names);
-		if (!nn)
-			die(EXIT_FAIL, "read %s: out of memory", msg_esc(e, sizeof e, dir));
-		names = nn;
-		names[n++] = dup_or_die(de->d_name);
-	}
+	names = conf_names(d, dir, &n);
 	closedir(d);
-	if (n)
-		qsort(names, n, sizeof *names, by_name);
 	for (i = 0; i < n; i++) {
-		char path[4096];
+		char path[PATH_MAX];
 
 		if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path) {
 			say("read %s/...: path too long", msg_esc(e, sizeof e, dir));
@@ -538,7 +550,7 @@ static int load_dir(const char *dir, struct conf *c)
 
 int conf_load(const char *path, int must_exist, struct conf *c)
 {
-	char dir[4096];
+	char dir[PATH_MAX];
 	size_t len = strlen(path);
 	int rc;
 
@@ -574,12 +586,8 @@ void conf_free(struct conf *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->n; i++) {
-		free(c->rules[i].pidfile);
-		free(c->rules[i].exe);
-		free(c->rules[i].comm);
-		free(c->rules[i].file);
-	}
+	for (i = 0; i < c->n; i++)
+		rule_free(&c->rules[i]);
 	free(c->rules);
 	c->rules = NULL;
 	c->n = 0;

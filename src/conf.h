@@ -18,8 +18,6 @@ struct rule {
 	int has_user;		/* user= given */
 	unsigned long uid;	/* user=NAME|UID, resolved when parsed */
 	char *pidfile, *exe, *comm;
-	char *file;		/* where it was defined, for messages */
-	int line;
 };
 
 struct conf {

@@ -13,6 +13,7 @@
 #include "oomguard.h"
 #include "opt.h"
 #include "pidfile.h"
+#include "rules.h"
 #include "score.h"
 
 static const char usage[] = "usage: oomguard apply [-c CONFIG] [-r] NAME PID\n";
@@ -62,12 +63,7 @@ int hook_main(int argc, char **argv)
 	score_warn_unkillable(r->score);
 	rc = score_set(pid, r->score, 0);
 	if (r->pidfile) {
-		memset(&w, 0, sizeof w);
-		w.path = r->pidfile;
-		w.exe = r->exe;
-		w.comm = r->comm;
-		w.timeout = r->wait >= 0 ? r->wait : WAIT_SECS_DEFAULT;
-		w.tree = r->tree;
+		rule_pidwait(r, &w);
 		w.background = 1;
 		w.restart = restart;
 		if (pidfile_wait(&w, r->score) != EXIT_OK && rc == EXIT_OK)

@@ -15,9 +15,6 @@
 #define VERSION "0.1.0"
 #endif
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 /* Kept equal to the SYNOPSIS of oomguard(8); tests/cli.bats compares them. */
 static const char usage[] =
 	"usage: oomguard -n SCORE [--strict] [--] PROG [ARG...]\n"

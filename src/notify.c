@@ -33,8 +33,7 @@ static void fall_back(struct notify *n, const char *why)
 	n->wd = -1;
 }
 
-/* dir = its parent; 0 when there is none left ("/" or "."). */
-static int up(char *dir)
+int path_up(char *dir)
 {
 	size_t len = strlen(dir);
 	char *slash;
@@ -91,7 +90,7 @@ static int arm(struct notify *n)
 		memcpy(dir, n->target, sizeof dir);
 		while ((wd = inotify_add_watch(n->fd, dir, at_target ? MASK_TARGET
 					       : MASK_ANCESTOR)) < 0) {
-			if ((errno != ENOENT && errno != ENOTDIR) || !up(dir)) {
+			if ((errno != ENOENT && errno != ENOTDIR) || !path_up(dir)) {
 				char why[160];
 
 				snprintf(why, sizeof why, "on %.100s: %s", dir, strerror(errno));

@@ -24,6 +24,9 @@ struct notify {
 	const char *path;
 };
 
+/* dir = its parent directory, in place; 0 when there is none left ("/" or
+ * "."): the one dirname of the program. */
+int path_up(char *dir);
 /* Milliseconds on the monotonic clock, for deadlines. */
 long long now_ms(void);
 /* A non-blocking, close-on-exec inotify descriptor, on any kernel that has

@@ -11,6 +11,10 @@
 #define WAIT_SECS_DEFAULT 60
 #define WAIT_SECS_MAX 31536000
 
+/* A number macro as a string literal, for messages and --help. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* Return 0 and store the value, or a short reason why s is not one. */
 const char *num_parse(const char *s, int base, long min, long max, long *out);
 const char *score_parse(const char *s, int *out);

@@ -330,15 +330,28 @@ static void writers_of(const struct stat *sb, const char *what, int is_dir, stru
 	}
 }
 
-/* real = its parent directory ("/" stays "/"). */
-static void strip_last(char *real)
+/* A link met on the walk, at real: what it points to, then the rest of the
+ * path (from p), become the path still to walk; real goes back to the
+ * link's directory, or to / for an absolute link.  0, or -1 with why. */
+static int follow(char *real, char *rest, const char *p, int *hops, char *why, size_t n)
 {
-	char *slash = strrchr(real, '/');
+	char link[PATH_MAX], next[2 * PATH_MAX];
+	ssize_t l;
 
-	if (slash && slash != real)
-		*slash = '\0';
-	else
-		real[1] = '\0';
+	if (++*hops > 40 || (l = readlink(real, link, sizeof link - 1)) <= 0) {
+		snprintf(why, n, "cannot be reached: %.200s: too many symbolic links", real);
+		return -1;
+	}
+	link[l] = '\0';
+	path_up(real);
+	if (link[0] == '/')
+		memcpy(real, "/", 2);
+	if (snprintf(next, sizeof next, "%s%s", link, p) >= PATH_MAX) {
+		snprintf(why, n, "cannot be reached: path too long");
+		return -1;
+	}
+	memcpy(rest, next, 2 * PATH_MAX);
+	return 0;
 }
 
 /* Walk path from / as the kernel would, one component at a time, so that
@@ -348,67 +361,54 @@ static void strip_last(char *real)
  * real the path of the file itself, its last component not followed. */
 static int walk(const char *path, struct writers *wr, char *real, char *why, size_t n)
 {
-	char rest[2 * PATH_MAX], next[2 * PATH_MAX], link[PATH_MAX];
+	char rest[2 * PATH_MAX];
 	const char *p = rest;
 	struct stat sb;
 	int hops = 0;
 
-	if (snprintf(rest, sizeof rest, "%s", path) >= PATH_MAX || lstat("/", &sb) < 0)
-		goto too_long;
+	if (snprintf(rest, sizeof rest, "%s", path) >= PATH_MAX || lstat("/", &sb) < 0) {
+		snprintf(why, n, "cannot be reached: path too long");
+		return -1;
+	}
 	memcpy(real, "/", 2);
 	writers_of(&sb, "/", 1, wr);
 	for (;;) {
-		size_t len, have;
-		ssize_t l;
+		size_t len, have = strlen(real);
 
 		while (*p == '/')
 			p++;
 		len = strcspn(p, "/");
-		have = strlen(real);
-		if (have + len + 2 > PATH_MAX)
-			goto too_long;
-		if (!p[len]) {	/* the file itself */
-			snprintf(real + have, PATH_MAX - have, "%s%.*s", have > 1 ? "/" : "",
-				 (int)len, p);
+		if (have + len + 2 > PATH_MAX) {
+			snprintf(why, n, "cannot be reached: path too long");
+			return -1;
+		}
+		if ((len == 2 && !strncmp(p, "..", 2)) || (len == 1 && *p == '.')) {
+			if (len == 2)
+				path_up(real);
+			p += len;
+			continue;
+		}
+		snprintf(real + have, PATH_MAX - have, "%s%.*s", have > 1 ? "/" : "", (int)len, p);
+		if (!p[len])	/* the file itself */
 			return 0;
+		if (lstat(real, &sb) < 0) {
+			snprintf(why, n, errno == ENOENT ? "does not exist"
+				 : "cannot be reached: %.200s: %s", real, strerror(errno));
+			return -1;
 		}
-		if (len == 2 && !strncmp(p, "..", 2))
-			strip_last(real);
-		else if (!(len == 1 && *p == '.')) {
-			snprintf(real + have, PATH_MAX - have, "%s%.*s", have > 1 ? "/" : "",
-				 (int)len, p);
-			if (lstat(real, &sb) < 0) {
-				snprintf(why, n, errno == ENOENT ? "does not exist"
-					 : "cannot be reached: %.200s: %s", real, strerror(errno));
+		if (S_ISLNK(sb.st_mode)) {
+			if (follow(real, rest, p + len, &hops, why, n) < 0)
 				return -1;
-			}
-			if (S_ISLNK(sb.st_mode)) {
-				if (++hops > 40 || (l = readlink(real, link, sizeof link - 1)) <= 0)
-					goto loop;
-				link[l] = '\0';
-				strip_last(real);
-				if (link[0] == '/')
-					memcpy(real, "/", 2);
-				if (snprintf(next, sizeof next, "%s%s", link, p + len) >= PATH_MAX)
-					goto too_long;
-				memcpy(rest, next, sizeof rest);
-				p = rest;
-				continue;
-			}
-			if (!S_ISDIR(sb.st_mode)) {
-				snprintf(why, n, "cannot be reached: %.200s: not a directory", real);
-				return -1;
-			}
-			writers_of(&sb, real, 1, wr);
+			p = rest;
+			continue;
 		}
+		if (!S_ISDIR(sb.st_mode)) {
+			snprintf(why, n, "cannot be reached: %.200s: not a directory", real);
+			return -1;
+		}
+		writers_of(&sb, real, 1, wr);
 		p += len;
 	}
-too_long:
-	snprintf(why, n, "cannot be reached: path too long");
-	return -1;
-loop:
-	snprintf(why, n, "cannot be reached: %.200s: too many symbolic links", real);
-	return -1;
 }
 
 static const char *trust_fails(int pid, const struct proc_ids *id, const struct writers *wr,
@@ -450,7 +450,7 @@ static const char *identity_fails(int dirfd, int pid, const struct pstat *st,
 				  const struct pidwait *w, char *why, size_t n)
 {
 	if (w->exe) {
-		char link[4096], real[4096];
+		char link[PATH_MAX], real[PATH_MAX];
 		ssize_t len = readlinkat(dirfd, "exe", link, sizeof link - 1);
 
 		if (len < 0) {
@@ -647,7 +647,7 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 
 int pidfile_wait(const struct pidwait *w, int score)
 {
-	static char abspath[4096];
+	static char abspath[PATH_MAX];
 	struct pidwait aw = *w;
 	size_t len = strlen(w->path);
 
@@ -657,7 +657,7 @@ int pidfile_wait(const struct pidwait *w, int score)
 		die(EXIT_USAGE, "parse --exe %s: not an absolute path", w->exe);
 	/* The detached waiter works from /, and the watches need the path. */
 	if (w->path[0] != '/') {
-		char cwd[4096];
+		char cwd[PATH_MAX];
 
 		if (!getcwd(cwd, sizeof cwd))
 			die(EXIT_FAIL, "wait for pidfile %s: getcwd: %s", w->path, strerror(errno));

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "num.h"
 #include "proc.h"
 #include "rules.h"
 
@@ -101,4 +102,19 @@ const struct rule *rules_match(const struct conf *c, const struct pinfo *p,
 		best_kind = kind;
 	}
 	return best;
+}
+
+void rule_pidwait(const struct rule *r, struct pidwait *w)
+{
+	memset(w, 0, sizeof *w);
+	w->path = r->pidfile;
+	w->exe = r->exe;
+	w->comm = r->comm;
+	w->timeout = r->wait >= 0 ? r->wait : WAIT_SECS_DEFAULT;
+	w->tree = r->tree;
+}
+
+int pinfo_other_program(const struct pinfo *child, const struct pinfo *parent)
+{
+	return strcmp(child->exe, parent->exe) || strcmp(child->comm, parent->comm);
 }

@@ -1,7 +1,10 @@
 #ifndef OOMGUARD_RULES_H
 #define OOMGUARD_RULES_H
 
+#include <limits.h>
+
 #include "conf.h"
+#include "pidfile.h"
 
 /* What the rules look at in a process. */
 struct pinfo {
@@ -10,10 +13,18 @@ struct pinfo {
 	unsigned long uid;
 	int kthread;
 	char comm[32];
-	char exe[4096];		/* "" when unreadable */
+	char exe[PATH_MAX];		/* "" when unreadable */
 };
 
 int pinfo_read(int pid, struct pinfo *p);
+/* A child that runs another program than its parent: its exe differs, or,
+ * for scripts run by the same interpreter, its name.  A fork that did not
+ * exec has both of its parent's. */
+int pinfo_other_program(const struct pinfo *child, const struct pinfo *parent);
+
+/* The pidfile wait that rule r asks for: its pidfile=, exe=, comm=,
+ * wait= and tree=; the caller sets background and restart. */
+void rule_pidwait(const struct rule *r, struct pidwait *w);
 
 /* How a rule finds its processes, strongest first; a process matched by
  * several rules takes the strongest kind, and among equals the later rule. */

@@ -20,6 +20,7 @@
 #include "msg.h"
 #include "notify.h"
 #include "num.h"
+#include "opt.h"
 #include "oomguard.h"
 #include "pidfile.h"
 #include "proc.h"
@@ -157,14 +158,6 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 		remember_refusal(w, p, score);
 }
 
-/* A child that runs another program than its parent: its exe differs, or,
- * for scripts run by the same interpreter, its name.  A fork that did not
- * exec has both of its parent's. */
-static int execd_other(const struct pinfo *p, const struct pinfo *parent)
-{
-	return strcmp(p->exe, parent->exe) || strcmp(p->comm, parent->comm);
-}
-
 /* How far up children= looks: deeper than any real service tree. */
 #define CHILDREN_DEPTH 32
 
@@ -192,7 +185,7 @@ static void handle_pid(struct watch *w, int pid)
 		if (pinfo_read(cur.ppid, &q) < 0)
 			return;
 		if ((r = rules_match(&w->conf, &q, w->pf_pid, w->pf_start))) {
-			if (!r->has_children || !execd_other(&cur, &q))
+			if (!r->has_children || !pinfo_other_program(&cur, &q))
 				return;
 			/* Protection handed down (cron's jobs) goes only to
 			 * the rule's user, as rule_limited() says for names. */
@@ -225,10 +218,7 @@ static void probe_pidfiles(struct watch *w)
 
 		if (!r->pidfile)
 			continue;
-		memset(&pw, 0, sizeof pw);
-		pw.path = r->pidfile;
-		pw.exe = r->exe;
-		pw.comm = r->comm;
+		rule_pidwait(r, &pw);
 		if (pidfile_probe(&pw, &w->pf_view[i], &pid, &start, why, sizeof why) != 1) {
 			w->pf_pid[i] = 0;
 			w->pf_start[i] = 0;
@@ -325,7 +315,7 @@ static int name_matters(const struct watch *w, const struct inotify_event *e)
 /* Watch the directory of each pidfile, or its nearest existing ancestor
  * while the directory is still to be made; re-armed after every event,
  * which follows the path down as it appears. */
-static void arm(struct watch *w)
+static void watch_pidfile_dirs(struct watch *w)
 {
 	size_t i;
 	const uint32_t mask = IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY
@@ -334,27 +324,19 @@ static void arm(struct watch *w)
 	if (w->ino < 0)
 		return;
 	for (i = 0; i < w->conf.n; i++) {
-		char dir[4096], *slash;
+		char dir[PATH_MAX];
 
 		if (!w->conf.rules[i].pidfile)
 			continue;
 		snprintf(dir, sizeof dir, "%s", w->conf.rules[i].pidfile);
-		while ((slash = strrchr(dir, '/'))) {
-			if (slash == dir)
-				slash[1] = '\0';
-			else
-				*slash = '\0';
-			if (inotify_add_watch(w->ino, dir, mask) >= 0 || slash == dir)
-				break;
-		}
+		while (path_up(dir) && inotify_add_watch(w->ino, dir, mask) < 0)
+			;
 	}
 }
 
 static int load(struct watch *w, struct conf *c)
 {
-	int rc = conf_load(w->path, strcmp(w->path, CONF_DEFAULT) != 0, c);
-
-	return rc;
+	return conf_load(w->path, strcmp(w->path, CONF_DEFAULT) != 0, c);
 }
 
 /* A reload keeps what each pidfile was seen to do: a daemon accepted before
@@ -403,7 +385,7 @@ static void install(struct watch *w, struct conf *c)
 		close(w->ino);
 		w->ino = notify_fd();
 	}
-	arm(w);
+	watch_pidfile_dirs(w);
 	full_pass(w);
 }
 
@@ -440,7 +422,7 @@ static int drain_inotify(struct watch *w)
 	}
 	if (!overflow && !relevant)
 		return count;
-	arm(w);
+	watch_pidfile_dirs(w);
 	if (overflow)
 		full_pass_soon(w);
 	else
@@ -550,47 +532,64 @@ static int daemonize(const char *pidfile)
 	return rp[1];
 }
 
-int watch_main(int argc, char **argv)
+/* Kept equal to the SYNOPSIS line of oomguard(8). */
+static const char usage[] =
+	"usage: oomguard watch [-c CONFIG] [-i SECS] [-s] [-b [-P PIDFILE]]\n";
+
+struct wopts {
+	const char *pidfile;
+	int background, use_syslog;
+};
+
+static void parse(int argc, char **argv, struct watch *w, struct wopts *o)
 {
-	struct watch w;
-	struct conf c;
-	struct sigaction sa;
-	const char *pidfile = "/run/oomguard.pid";
-	int fds[2], i, background = 0, use_syslog = 0, ready = -1, flood;
-	long long next = 0;
+	static const struct option longopts[] = {
+		{ "config", required_argument, 0, 'c' },
+		{ "interval", required_argument, 0, 'i' },
+		{ "syslog", no_argument, 0, 's' },
+		{ "background", no_argument, 0, 'b' },
+		{ "pidfile", required_argument, 0, 'P' },
+		{ 0, 0, 0, 0 }
+	};
+	static const char optstring[] = "+c:i:sbP:";
+	int c;
 	long v;
 
-	memset(&w, 0, sizeof w);
-	w.path = CONF_DEFAULT;
-	w.interval = 5;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-s"))
-			use_syslog = 1;
-		else if (!strcmp(a, "-b"))
-			background = 1;
-		else if (i + 1 < argc && !strcmp(a, "-c"))
-			w.path = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "-P"))
-			pidfile = argv[++i];
-		else if (i + 1 < argc && !strcmp(a, "-i")) {
-			if (num_parse(argv[++i], 10, 1, 86400, &v))
+	w->path = CONF_DEFAULT;
+	w->interval = 5;
+	o->pidfile = "/run/oomguard.pid";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': w->path = optarg; break;
+		case 'P': o->pidfile = optarg; break;
+		case 's': o->use_syslog = 1; break;
+		case 'b': o->background = 1; break;
+		case 'i':
+			if (num_parse(optarg, 10, 1, 86400, &v))
 				die(EXIT_USAGE, "parse interval %s: not a whole number of seconds "
-				    "from 1 to 86400", argv[i]);
-			w.interval = (int)v;
-		} else
-			die(EXIT_USAGE, "parse watch option %s: unknown, or its value is missing", a);
+				    "from 1 to 86400", optarg);
+			w->interval = (int)v;
+			break;
+		default:
+			opt_refused(argc, argv, optstring, longopts, usage, EXIT_USAGE);
+		}
 	}
-	if (load(&w, &c) < 0) {
-		conf_free(&c);
-		return EXIT_USAGE;
-	}
-	if (background)
-		ready = daemonize(pidfile);
+	if (optind < argc)
+		opt_usage_error(usage, EXIT_USAGE, "parse arguments", argv[optind],
+				"watch takes no argument");
+}
+
+/* Signals through the self-pipe fds; the event sources; the rules applied;
+ * the parent of -b told that the daemon is ready. */
+static void setup(struct watch *w, struct conf *c, const struct wopts *o, int fds[2])
+{
+	struct sigaction sa;
+	int ready = o->background ? daemonize(o->pidfile) : -1;
+
 	if (nonblock_pipe(fds) < 0)
 		die(EXIT_FAIL, "make signal pipe: %s", strerror(errno));
-	else if (use_syslog)
+	else if (o->use_syslog)
 		msg_to_syslog();
 	sigpipe_w = fds[1];
 	memset(&sa, 0, sizeof sa);
@@ -600,86 +599,120 @@ int watch_main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-
-	w.ev = getenv("OOMGUARD_NO_PROC_EVENTS") ? (errno = ENOSYS, -1) : procev_open();
-	if (w.ev < 0)
+	w->ev = getenv("OOMGUARD_NO_PROC_EVENTS") ? (errno = ENOSYS, -1) : procev_open();
+	if (w->ev < 0)
 		say("watch process events: %s; rescanning /proc every %d s instead",
-		    strerror(errno), w.interval);
-	w.ino = notify_fd();
-	if (w.ino < 0)
+		    strerror(errno), w->interval);
+	w->ino = notify_fd();
+	if (w->ino < 0)
 		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));
-	install(&w, &c);
-	say("watch: %lu rules from %s", (unsigned long)w.conf.n, w.path);
+	install(w, c);
+	say("watch: %lu rules from %s", (unsigned long)w->conf.n, w->path);
 	if (ready >= 0 && (write(ready, "", 1) != 1 || close(ready) < 0))
 		die(EXIT_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
-	if (w.ev < 0 || w.ino < 0)
-		next = now_ms() + w.interval * 1000LL;
+}
+
+/* Every signal that came: SIGHUP reloads; any other stops (0). */
+static int take_signals(struct watch *w, int fd)
+{
+	unsigned char sig;
+	struct conf c;
+
+	while (read(fd, &sig, 1) == 1) {
+		if (sig != SIGHUP) {
+			say("watch: stopped by signal %d", sig);
+			return 0;
+		}
+		if (load(w, &c) < 0) {
+			conf_free(&c);
+			say("reload %s: kept the rules in force", w->path);
+		} else {
+			install(w, &c);
+			say("reload %s: %lu rules", w->path, (unsigned long)w->conf.n);
+		}
+	}
+	return 1;
+}
+
+/* When to wake up: the first of the deadlines run_due keeps and, without
+ * the proc connector or inotify, the periodic rescan (a deadline, not a
+ * timeout restarted by each event: in a busy pidfile directory the rescan
+ * must still come). */
+static int next_timeout(struct watch *w, long long *next)
+{
+	int timeout = run_due(w);
+	long long left;
+
+	if (!*next)
+		return timeout;
+	left = *next - now_ms();
+	if (left <= 0) {
+		full_pass(w);
+		*next = now_ms() + w->interval * 1000LL;
+		left = w->interval * 1000LL;
+	}
+	return timeout < 0 || left < timeout ? (int)left : timeout;
+}
+
+static void loop(struct watch *w, int sigfd)
+{
+	long long next = w->ev < 0 || w->ino < 0 ? now_ms() + w->interval * 1000LL : 0;
 
 	for (;;) {
 		struct pollfd p[3];
-		int nfds = 0, timeout = -1;
+		int nfds = 0, i, flood = 0, timeout;
 
-		p[nfds].fd = fds[0];
+		p[nfds].fd = sigfd;
 		p[nfds++].events = POLLIN;
-		if (w.ev >= 0) {
-			p[nfds].fd = w.ev;
+		if (w->ev >= 0) {
+			p[nfds].fd = w->ev;
 			p[nfds++].events = POLLIN;
 		}
-		if (w.ino >= 0) {
-			p[nfds].fd = w.ino;
+		if (w->ino >= 0) {
+			p[nfds].fd = w->ino;
 			p[nfds++].events = POLLIN;
 		}
-		timeout = run_due(&w);
-		/* A deadline, not a timeout restarted by each event: in a
-		 * busy pidfile directory the rescan must still come. */
-		if (next) {
-			long long left = next - now_ms();
-
-			if (left <= 0) {
-				full_pass(&w);
-				next = now_ms() + w.interval * 1000LL;
-				left = w.interval * 1000LL;
-			}
-			if (timeout < 0 || left < timeout)
-				timeout = (int)left;
-		}
+		timeout = next_timeout(w, &next);
 		if (poll(p, (nfds_t)nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			die(EXIT_FAIL, "watch: poll: %s", strerror(errno));
 		}
-		if (p[0].revents) {
-			unsigned char sig;
-
-			while (read(fds[0], &sig, 1) == 1) {
-				if (sig == SIGHUP) {
-					if (load(&w, &c) < 0) {
-						conf_free(&c);
-						say("reload %s: kept the rules in force", w.path);
-					} else {
-						install(&w, &c);
-						say("reload %s: %lu rules", w.path, (unsigned long)w.conf.n);
-					}
-				} else {
-					say("watch: stopped by signal %d", sig);
-					free(w.pf_pid);
-					free(w.pf_start);
-					free(w.refused);
-					free(w.pf_view);
-					conf_free(&w.conf);
-					return EXIT_OK;
-				}
-			}
-		}
-		for (i = 1, flood = 0; i < nfds; i++) {
+		if (p[0].revents && !take_signals(w, sigfd))
+			return;
+		for (i = 1; i < nfds; i++) {
 			if (!p[i].revents)
 				continue;
-			if (p[i].fd == w.ev)
-				flood |= drain_events(&w) >= FLOOD;
-			else if (p[i].fd == w.ino)
-				flood |= drain_inotify(&w) >= FLOOD;
+			if (p[i].fd == w->ev)
+				flood |= drain_events(w) >= FLOOD;
+			else if (p[i].fd == w->ino)
+				flood |= drain_inotify(w) >= FLOOD;
 		}
 		if (flood)
 			flood_pause();
 	}
+}
+
+int watch_main(int argc, char **argv)
+{
+	struct watch w;
+	struct wopts o;
+	struct conf c;
+	int fds[2];
+
+	memset(&w, 0, sizeof w);
+	memset(&o, 0, sizeof o);
+	parse(argc, argv, &w, &o);
+	if (load(&w, &c) < 0) {
+		conf_free(&c);
+		return EXIT_USAGE;
+	}
+	setup(&w, &c, &o, fds);
+	loop(&w, fds[0]);
+	free(w.pf_pid);
+	free(w.pf_start);
+	free(w.refused);
+	free(w.pf_view);
+	conf_free(&w.conf);
+	return EXIT_OK;
 }

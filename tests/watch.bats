@@ -514,7 +514,26 @@ no_daemon() { ! pgrep -f -- "watch -c $T/og.conf" >/dev/null; }
 		assert_output "oomguard: parse interval $v: not a whole number of seconds from 1 to 86400"
 	done
 	run -2 "$OG" watch -c "$T/og.conf" -x
-	assert_output --partial 'parse watch option -x'
+	assert_line --index 0 'oomguard: parse option -x: unknown option'
+	assert_line --index 1 'usage: oomguard watch [-c CONFIG] [-i SECS] [-s] [-b [-P PIDFILE]]'
+	run -2 "$OG" watch -c "$T/og.conf" -i
+	assert_line --index 0 'oomguard: parse option -i: needs a value'
+	run -2 "$OG" watch -c "$T/og.conf" extra
+	assert_line --index 0 'oomguard: parse arguments extra: watch takes no argument'
+}
+
+@test "every option that takes a value: separate, attached and = forms (getopt_long)" {
+	for args in "-i 0" "-i0" "--interval=0" "--interval 0"; do
+		# shellcheck disable=SC2086 # each form is split on purpose
+		run -2 "$OG" watch -c "$T/none.conf" $args
+		assert_output "oomguard: parse interval 0: not a whole number of seconds from 1 to 86400"
+	done
+	for args in "-c $T/none.conf" "-c$T/none.conf" "--config=$T/none.conf" "--config $T/none.conf"; do
+		# shellcheck disable=SC2086
+		run -2 "$OG" watch $args
+		assert_output --partial "$T/none.conf"
+		assert_output --partial "No such file"
+	done
 }
 
 @test "a bad table at start exits 2 with the file, line and word" {
