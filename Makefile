@@ -67,12 +67,18 @@ bin/oldkernel: tests/helpers/oldkernel.c
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ tests/helpers/oldkernel.c
 
+# Fault injection for the dynamic bin/oomguard (LD_PRELOAD): a close() that
+# fails after a good write, a symlink swapped in after lstat (tests/helpers/shim.c).
+bin/shim.so: tests/helpers/shim.c
+	@mkdir -p bin
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -fPIC -shared -o $@ tests/helpers/shim.c -ldl
+
 # A memory hog for the end-to-end OOM tests and the demo.
 bin/hog: tests/helpers/hog.c
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -o $@ tests/helpers/hog.c
 
-test: all static bin/unit bin/hog bin/oldkernel
+test: all static bin/unit bin/hog bin/oldkernel bin/shim.so
 	sh tests/run
 
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch corpus under bin/

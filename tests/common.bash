@@ -108,3 +108,15 @@ owned_by() { [ "$(stat -c %u "$1" 2>/dev/null)" = "$2" ]; }
 
 # Succeeds once PID is in state S (one letter, as in /proc/PID/stat).
 test_state() { [ "$(state_of "$1" 2>/dev/null)" = "$2" ]; }
+
+# Run CMD with bin/shim.so preloaded (tests/helpers/shim.c): with_shim
+# VAR=VALUE... CMD.  A gcc ASan build wants its runtime first in the list.
+with_shim() {
+	local pre=$TOP/bin/shim.so
+	[ -e "$pre" ] || fail "bin/shim.so is not built (make bin/shim.so)"
+	if grep -q fsanitize "$TOP/bin/.sanitize" 2>/dev/null &&
+		ldd "$OG" 2>/dev/null | grep -q libasan; then
+		pre="$(ldd "$OG" | sed -n 's/.*libasan[^ ]* => \([^ ]*\) .*/\1/p'):$pre"
+	fi
+	env LD_PRELOAD="$pre" "$@"
+}
