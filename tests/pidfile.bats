@@ -221,6 +221,31 @@ daemon() {
 	assert_equal "$(adj_of "$d")" 0
 }
 
+@test "a symbolic link swapped in between the lstat and the open is refused (O_NOFOLLOW)" {
+	daemon
+	echo "$d" >"$T/real.pid"
+	: >"$T/d.pid"
+	ln -s "$T/real.pid" "$T/swap"
+	# bin/shim.so exchanges d.pid and swap right after oomguard's first
+	# lstat of d.pid: the attacker wins the race, every time.
+	run -4 with_shim OOMGUARD_SHIM_SWAP="$T/d.pid:$T/swap" "$OG" -n 316 -f "$T/d.pid" -w 1
+	assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file is a symbolic link"
+	assert_equal "$(adj_of "$d")" 0
+	# The race did happen: the pidfile is now the link.
+	[ -L "$T/d.pid" ] && [ -f "$T/swap" ] && [ ! -L "$T/swap" ]
+}
+
+@test "a symbolic link to a FIFO, a directory, a device or nothing is named a link (lstat, not stat)" {
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	for target in "$T/fifo" "$T/dir" /dev/null "$T/nothing"; do
+		rm -f "$T/d.pid"
+		ln -s "$target" "$T/d.pid"
+		run -4 timeout 20 "$OG" -n 316 -f "$T/d.pid" -w 1
+		assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file is a symbolic link"
+	done
+}
+
 @test "a FIFO never blocks the wait, and is refused" {
 	mkfifo "$T/d.pid"
 	run -4 timeout 20 "$OG" -n 317 -f "$T/d.pid" -w 1
@@ -251,6 +276,14 @@ daemon() {
 		run -4 "$OG" -n 321 -f "$T/d.pid" -w 1
 		assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file holds '$v', not a PID from 2 to $(cat /proc/sys/kernel/pid_max)"
 	done
+}
+
+@test "a signed PID (+PID) is refused, even when it names a live process" {
+	daemon
+	echo "+$d" >"$T/d.pid"
+	run -4 "$OG" -n 322 -f "$T/d.pid" -w 1
+	assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file holds '+$d', not a PID from 2 to $(cat /proc/sys/kernel/pid_max)"
+	assert_equal "$(adj_of "$d")" 0
 }
 
 @test "an empty file that stays empty until the timeout" {

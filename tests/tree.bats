@@ -138,3 +138,27 @@ make_tree() {
 	run -1 "$OG" -n -10 -T -p "$root"
 	assert_output --partial CAP_SYS_RESOURCE
 }
+
+# A child forked between the scan and the write to its parent inherits the
+# parent's old score; only a second scan finds it.  The real kernel gives no
+# hook at that instant, so a fake procfs root: 500's oom_score_adj is a
+# FIFO whose helper takes the write, then brings child 501 (and its own child
+# 502) into the tree, then answers the read-back.
+@test "-T rescans: a child that appears right after its parent is written is set too" {
+	fake_proc 500
+	fake_proc 501
+	fake_proc 502
+	sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
+	sed -i 's/(fake) S 1 /(fake) S 501 /' "$T/proc/502/stat"
+	mkdir "$T/later"
+	mv "$T/proc/501" "$T/proc/502" "$T/later/"
+	rm "$T/proc/500/oom_score_adj"
+	mkfifo "$T/proc/500/oom_score_adj"
+	start sh -c 'v=$(cat "$1") && mv "$2/501" "$2/502" "$3/" && printf "%s\n" "$v" >"$1"' \
+		sh "$T/proc/500/oom_score_adj" "$T/later" "$T/proc"
+	run -0 "$OG" -n -400 -T -p 500
+	assert_output ''
+	for p in 501 502; do
+		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:-400"
+	done
+}
