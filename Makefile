@@ -81,6 +81,10 @@ bin/hog: tests/helpers/hog.c
 test: all static bin/unit bin/hog bin/oldkernel bin/shim.so
 	sh tests/run
 
+# Mutation testing (tests/mutants, tests/mutants.list): slow, not in make test.
+mutants:
+	sh tests/mutants
+
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch corpus under bin/
 # grown from its seeds in fuzz/corpus/NAME; fuzz-replay runs only the seeds.
 FUZZCC = clang
@@ -199,4 +203,4 @@ deb:
 	cd $(DEBDIR) && tar -xzf oomguard-$(VERSION).tar.gz && cd oomguard-$(VERSION) && \
 	    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
 
-.PHONY: all static test demo install uninstall clean fuzz fuzz-replay lint lint-cppcheck lint-tidy dist rpm deb FORCE
+.PHONY: all static test mutants demo install uninstall clean fuzz fuzz-replay lint lint-cppcheck lint-tidy dist rpm deb FORCE
