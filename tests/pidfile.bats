@@ -235,6 +235,23 @@ daemon() {
 	[ -L "$T/d.pid" ] && [ -f "$T/swap" ] && [ ! -L "$T/swap" ]
 }
 
+@test "a FIFO swapped in between the lstat and the open is never read (fstat), even holding a PID" {
+	daemon
+	: >"$T/d.pid"
+	mkfifo "$T/fifo"
+	# Held open for reading and writing, so that it keeps what is written.
+	exec 5<>"$T/fifo"
+	echo "$d" >&5
+	run -4 with_shim OOMGUARD_SHIM_SWAP="$T/d.pid:$T/fifo" timeout 20 \
+		"$OG" -n 316 -f "$T/d.pid" -w 1
+	assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file is a FIFO"
+	assert_equal "$(adj_of "$d")" 0
+	# Still there: nothing was read from it.
+	read -r -t 5 left <&5
+	exec 5>&-
+	assert_equal "$left" "$d"
+}
+
 @test "a symbolic link to a FIFO, a directory, a device or nothing is named a link (lstat, not stat)" {
 	mkfifo "$T/fifo"
 	mkdir "$T/dir"
