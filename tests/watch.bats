@@ -380,6 +380,20 @@ forks() {
 	wait_for adj_is "$pid" 700
 }
 
+no_watch_of() { ! pgrep -f "watch -c $1" >/dev/null; }
+
+@test "-b with -P a symbolic link: refused, its target untouched, no daemon left" {
+	conf "hog 700 exe=$T/hogx"
+	echo keep >"$T/target"
+	ln -s "$T/target" "$T/og.pid"
+	run -1 "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid"
+	# Should it have written through the link, teardown stops that daemon.
+	[ "$(cat "$T/target")" = keep ] || DPID=$(cat "$T/target")
+	assert_output "oomguard: write pidfile $T/og.pid: Too many levels of symbolic links"
+	assert_equal "$(cat "$T/target")" keep
+	wait_for no_watch_of "$T/og.conf"
+}
+
 @test "-b with a relative -P writes it where the caller stands" {
 	conf "hog 700 exe=$T/hogx"
 	cd "$T"
