@@ -337,6 +337,18 @@ daemon() {
 	assert_output --partial "the file names pid 2, a kernel thread"
 }
 
+# The same in a fake procfs root: should the check break, the write lands in
+# a file of the test, not on the host's kthreadd (tests/mutants runs this).
+@test "a kernel thread is never taken (fake procfs root: nothing real is written)" {
+	fake_proc 4242
+	# Field 9, flags: PF_KTHREAD (0x00200000) besides the 0x400000 there.
+	sed -i 's/ 4194304 / 6291456 /' "$T/proc/4242/stat"
+	echo 4242 >"$T/d.pid"
+	run -4 "$OG" -n 326 -f "$T/d.pid" -w 1
+	assert_output --partial "the file names pid 4242, a kernel thread"
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
+}
+
 @test "found but the score cannot be set: exit 1 (negative needs CAP_SYS_RESOURCE)" {
 	daemon
 	echo "$d" >"$T/d.pid"
@@ -447,6 +459,33 @@ daemon() {
 	run -4 "$OG" -n 335 -f "$T/run/d.pid" -w 1
 	assert_line --index 0 "oomguard: refuse pidfile $T/run/d.pid: writable by group nogroup (group-writable $T/run/d.pid), but pid $rootmember belongs to root"
 	assert_equal "$(adj_of "$rootmember")" 0
+}
+
+@test "trust: a file owned by nobody naming another user's process is refused" {
+	start setpriv --reuid=1 --regid=1 --clear-groups sleep 1000
+	d=$pid
+	wait_for owned_by "/proc/$d" 1
+	mkdir "$T/run"
+	echo "$d" >"$T/run/d.pid"
+	chown 65534 "$T/run/d.pid"
+	before=$(adj_of "$d")
+	run -4 "$OG" -n 336 -f "$T/run/d.pid" -w 1
+	assert_line --index 0 "oomguard: refuse pidfile $T/run/d.pid: writable by user nobody (owner of $T/run/d.pid), but pid $d belongs to $(id -nu 1)"
+	assert_equal "$(adj_of "$d")" "$before"
+}
+
+@test "trust: group-writable by nogroup, naming a process of a user outside that group: refused" {
+	start setpriv --reuid=1 --regid=1 --clear-groups sleep 1000
+	d=$pid
+	wait_for owned_by "/proc/$d" 1
+	mkdir "$T/run"
+	echo "$d" >"$T/run/d.pid"
+	chgrp 65534 "$T/run/d.pid"
+	chmod 664 "$T/run/d.pid"
+	before=$(adj_of "$d")
+	run -4 "$OG" -n 337 -f "$T/run/d.pid" -w 1
+	assert_line --index 0 "oomguard: refuse pidfile $T/run/d.pid: writable by group nogroup (group-writable $T/run/d.pid), but pid $d belongs to $(id -nu 1)"
+	assert_equal "$(adj_of "$d")" "$before"
 }
 
 @test "trust: world-writable file, or directory without the sticky bit: never" {
