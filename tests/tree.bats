@@ -164,19 +164,19 @@ make_tree() {
 }
 
 # A root pinned by the start time its scan found: if the PID is reused
-# before the write, the new process is not the one named.  The fake stat is
-# a FIFO: the scan reads start time 100, every later read 200.  Each answer
-# is padded to the 1023 bytes oomguard reads of a stat file (proc_stat), so
-# that a read ends there, never running on into the next answer.
+# before the write, the new process is not the one named.  Two roots: 4241
+# is written first (by PID), and its oom_score_adj is a FIFO whose helper
+# takes the write, gives 4242 a new start time (its PID reused), then
+# answers the read-back.
 @test "-T: a root whose PID is reused between the scan and the write is left alone" {
+	fake_proc 4241
 	fake_proc 4242
-	printf '%-1022s\n' "$(cat "$T/proc/4242/stat")" >"$T/stat.old"
-	printf '%-1022s\n' "$(sed 's/ 100 0 0$/ 200 0 0/' "$T/proc/4242/stat")" >"$T/stat.new"
-	rm "$T/proc/4242/stat"
-	mkfifo "$T/proc/4242/stat"
-	start sh -c 'cat "$2" >"$1" && while :; do cat "$3" >"$1"; done' \
-		sh "$T/proc/4242/stat" "$T/stat.old" "$T/stat.new"
-	run -3 timeout 20 "$OG" -n 400 -T -p 4242
+	sed 's/ 100 0 0$/ 200 0 0/' "$T/proc/4242/stat" >"$T/stat.new"
+	rm "$T/proc/4241/oom_score_adj"
+	mkfifo "$T/proc/4241/oom_score_adj"
+	start sh -c 'v=$(cat "$1") && mv "$2" "$3" && printf "%s\n" "$v" >"$1"' \
+		sh "$T/proc/4241/oom_score_adj" "$T/stat.new" "$T/proc/4242/stat"
+	run -3 timeout 20 "$OG" -n 400 -T -p 4241,4242
 	assert_output "oomguard: set pid 4242 OOM score: the process exited and its PID was reused"
 	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
 }
