@@ -180,3 +180,23 @@ make_tree() {
 	assert_output "oomguard: set pid 4242 OOM score: the process exited and its PID was reused"
 	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
 }
+
+# The mark of the tree in a fake procfs root, where a broken mark writes
+# only files of the test (tests/mutants runs this one, not the real one).
+@test "-T in a fake root: the parent, a sibling and an outsider's child stay out" {
+	fake_proc 400
+	fake_proc 500
+	fake_proc 501
+	fake_proc 502
+	fake_proc 600
+	fake_proc 601
+	sed -i 's/(fake) S 1 /(fake) S 400 /' "$T/proc/500/stat" "$T/proc/502/stat"
+	sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
+	sed -i 's/(fake) S 1 /(fake) S 600 /' "$T/proc/601/stat"
+	run -0 "$OG" -n 300 -T -p 500
+	for p in 400 500 501 502 600 601; do
+		want=0
+		case $p in 500 | 501) want=300 ;; esac
+		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:$want"
+	done
+}
