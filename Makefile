@@ -82,6 +82,12 @@ bin/report-rows: tests/helpers/report-rows.c src/report.c src/msg.c $(HDRS) $(SA
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) -Isrc -o $@ tests/helpers/report-rows.c src/report.c src/msg.c $(SANSRCS)
 
+# Fault injection for the dynamic bin/oomguard (LD_PRELOAD): a close() that
+# fails after a good write, a symlink swapped in after lstat (tests/helpers/shim.c).
+bin/shim.so: tests/helpers/shim.c
+	@mkdir -p bin
+	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -fPIC -shared -o $@ tests/helpers/shim.c -ldl
+
 # A memory hog for the end-to-end OOM tests and the demo.
 bin/hog: tests/helpers/hog.c
 	@mkdir -p bin
@@ -97,8 +103,12 @@ bin/threads: tests/helpers/threads.c
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -pthread -o $@ tests/helpers/threads.c
 
-test: all static bin/unit bin/hog bin/oldkernel bin/report-rows bin/clockstep.so bin/threads
+test: all static bin/unit bin/hog bin/oldkernel bin/report-rows bin/clockstep.so bin/threads bin/shim.so
 	sh tests/run
+
+# Mutation testing (tests/mutants, tests/mutants.list): slow, not in make test.
+mutants:
+	sh tests/mutants
 
 # libFuzzer: each target runs FUZZ_SECONDS on a scratch corpus under bin/
 # grown from its seeds in fuzz/corpus/NAME; fuzz-replay runs only the seeds.
@@ -228,4 +238,4 @@ deb:
 	cd $(DEBDIR) && tar -xzf oomguard-$(VERSION).tar.gz && cd oomguard-$(VERSION) && \
 	    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
 
-.PHONY: all static test demo install uninstall clean fuzz fuzz-replay lint lint-cc lint-cppcheck lint-tidy dist rpm deb FORCE
+.PHONY: all static test mutants demo install uninstall clean fuzz fuzz-replay lint lint-cc lint-cppcheck lint-tidy dist rpm deb FORCE

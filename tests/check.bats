@@ -135,6 +135,11 @@ tab=$(printf '\t')
 	conf "hog 700 exe=hogx"
 	run -2 "$OG" check -c "$T/og.conf"
 	assert_output "oomguard: parse $T/og.conf:1: 'exe=hogx': not an absolute path"
+	for v in 1001 -1001 +1001 0x10; do
+		conf "hog $v"
+		run -2 "$OG" check -c "$T/og.conf"
+		assert_output "oomguard: parse $T/og.conf:1: '$v': not a score from -1000 to 1000"
+	done
 	run -2 "$OG" check -c "$T/nothere.conf"
 	assert_output --partial "oomguard: read $T/nothere.conf: No such file or directory"
 	conf "hog 700 exe=$T/hogx"

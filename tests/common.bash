@@ -158,4 +158,15 @@ fproc() {
 	printf '500\n' >"$d/oom_score"
 	if [ "$5" != - ]; then printf '%s\n' "$5" >"$d/oom_score_adj"; fi
 	export OOMGUARD_PROC="$T/proc"
+
+# Run CMD with bin/shim.so preloaded (tests/helpers/shim.c): with_shim
+# VAR=VALUE... CMD.  A gcc ASan build wants its runtime first in the list.
+with_shim() {
+	local pre=$TOP/bin/shim.so
+	[ -e "$pre" ] || fail "bin/shim.so is not built (make bin/shim.so)"
+	if grep -q fsanitize "$TOP/bin/.sanitize" 2>/dev/null &&
+		ldd "$OG" 2>/dev/null | grep -q libasan; then
+		pre="$(ldd "$OG" | sed -n 's/.*libasan[^ ]* => \([^ ]*\) .*/\1/p'):$pre"
+	fi
+	env LD_PRELOAD="$pre" "$@"
 }

@@ -28,6 +28,13 @@ include_line() {
 	printf '%s\n' "$HOOK_LINE" | sed "s|/usr/share/oomguard/oomguard.sh|$1|g"
 }
 
+# The functions hooks/oomguard.sh defines; none may be left in the caller.
+# \`set\` lists them in bash only; \`command -v NAME\` finds a function in every
+# shell of the matrix (fake_probe, the script's own, shows that it does).
+hook_functions() {
+	sed -n 's/^\(oomguard_[a-z_]*\)() {$/\1/p' "$TOP/hooks/oomguard.sh" | tr '\n' ' '
+}
+
 # A fake init script for shell options OPTS ("-e", "-u", "-eu"): it snapshots
 # its variables and options around sourcing $T/default/fake, records its own
 # score, prints one line, and exits 0 for start and stop, 3 for status.
@@ -35,6 +42,7 @@ write_fake() {
 	cat >"$T/init.d/fake" <<EOF
 set $1
 S='$T/state'
+fake_probe() { :; }
 echo "fake: \$1"
 set +o >"\$S/opts.before"
 if [ -r '$T/default/fake' ]; then
@@ -42,6 +50,9 @@ if [ -r '$T/default/fake' ]; then
 fi
 set +o >"\$S/opts.after"
 set >"\$S/vars.after"
+for f in fake_probe $(hook_functions); do
+	if command -v "\$f" >/dev/null 2>&1; then echo "\$f"; fi
+done >"\$S/funcs.after"
 cat /proc/\$\$/oom_score_adj >"\$S/adj"
 case \$1 in
 start) echo "Starting fake: fake." ;;
@@ -86,6 +97,7 @@ invoke() {
 	cp "$T/state/adj" "$T/r.adj"
 	cp "$T/state/opts.before" "$T/r.opts.before"
 	cp "$T/state/opts.after" "$T/r.opts.after"
+	cp "$T/state/funcs.after" "$T/r.funcs"
 	vars "$T/state/vars.after" >"$T/r.vars"
 	rm -f "$T"/state/*
 }
@@ -110,7 +122,8 @@ matrix() {
 			where="$shell, set $opts, $case, $act"
 			write_default "$score" no
 			invoke "$wrap" "$shell" "$act"
-			for f in out rc adj vars opts.after; do mv "$T/r.$f" "$T/base.$f"; done
+			for f in out rc adj vars opts.after funcs; do mv "$T/r.$f" "$T/base.$f"; done
+			assert_equal "$(cat "$T/base.funcs")" fake_probe || fail "$where: command -v finds no function"
 			[ ! -s "$T/r.err" ] || fail "$where: the run without the kit wrote to stderr: $(cat "$T/r.err")"
 			write_default "$score" yes
 			invoke "$wrap" "$shell" "$act"
@@ -120,6 +133,8 @@ matrix() {
 				fail "$where: shell options changed: $(diff "$T/r.opts.before" "$T/r.opts.after")"
 			cmp -s "$T/r.vars" "$T/base.vars" ||
 				fail "$where: variables changed: $(diff "$T/base.vars" "$T/r.vars")"
+			cmp -s "$T/r.funcs" "$T/base.funcs" ||
+				fail "$where: functions left behind: $(grep -v '^fake_probe$' "$T/r.funcs" | tr '\n' ' ')"
 			! grep -E '^(oomguard_|OOMGUARD_)' "$T/r.vars" | grep -qv '^OOMGUARD_BIN\b' ||
 				fail "$where: a variable leaked: $(grep -E '^(oomguard_|OOMGUARD_)' "$T/r.vars")"
 			if [ "$act" = start ] && [ -n "$want" ]; then

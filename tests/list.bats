@@ -113,3 +113,12 @@ flags_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f7; }
 	row=$(awk -v p="$pid" '$1 == p' "$T/tty")
 	assert_equal "${#row}" 132
 }
+
+@test "a newline in a command line cannot forge a row" {
+	# shellcheck disable=SC2016 # expanded by the child bash
+	start bash -c 'exec -a "$1" sleep 1000' bash "$(printf 'og\n4242 999 1000 1K root forged')"
+	wait_for grep -qx sleep "/proc/$pid/comm"
+	run -0 "$OG" -l
+	refute_line --regexp '^ *4242 '
+	assert_line --regexp "^ *$pid .* og 4242 999 1000 1K root forged 1000\$"
+}

@@ -221,6 +221,48 @@ daemon() {
 	assert_equal "$(adj_of "$d")" 0
 }
 
+@test "a symbolic link swapped in between the lstat and the open is refused (O_NOFOLLOW)" {
+	daemon
+	echo "$d" >"$T/real.pid"
+	: >"$T/d.pid"
+	ln -s "$T/real.pid" "$T/swap"
+	# bin/shim.so exchanges d.pid and swap right after oomguard's first
+	# lstat of d.pid: the attacker wins the race, every time.
+	run -4 with_shim OOMGUARD_SHIM_SWAP="$T/d.pid:$T/swap" "$OG" -n 316 -f "$T/d.pid" -w 1
+	assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file is a symbolic link"
+	assert_equal "$(adj_of "$d")" 0
+	# The race did happen: the pidfile is now the link.
+	[ -L "$T/d.pid" ] && [ -f "$T/swap" ] && [ ! -L "$T/swap" ]
+}
+
+@test "a FIFO swapped in between the lstat and the open is never read (fstat), even holding a PID" {
+	daemon
+	: >"$T/d.pid"
+	mkfifo "$T/fifo"
+	# Held open for reading and writing, so that it keeps what is written.
+	exec 5<>"$T/fifo"
+	echo "$d" >&5
+	run -4 with_shim OOMGUARD_SHIM_SWAP="$T/d.pid:$T/fifo" timeout 20 \
+		"$OG" -n 316 -f "$T/d.pid" -w 1
+	assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file is a FIFO"
+	assert_equal "$(adj_of "$d")" 0
+	# Still there: nothing was read from it.
+	read -r -t 5 left <&5
+	exec 5>&-
+	assert_equal "$left" "$d"
+}
+
+@test "a symbolic link to a FIFO, a directory, a device or nothing is named a link (lstat, not stat)" {
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	for target in "$T/fifo" "$T/dir" /dev/null "$T/nothing"; do
+		rm -f "$T/d.pid"
+		ln -s "$target" "$T/d.pid"
+		run -4 timeout 20 "$OG" -n 316 -f "$T/d.pid" -w 1
+		assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file is a symbolic link"
+	done
+}
+
 @test "a FIFO never blocks the wait, and is refused" {
 	mkfifo "$T/d.pid"
 	run -4 timeout 20 "$OG" -n 317 -f "$T/d.pid" -w 1
@@ -251,6 +293,14 @@ daemon() {
 		run -4 "$OG" -n 321 -f "$T/d.pid" -w 1
 		assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file holds '$v', not a PID from 2 to $(cat /proc/sys/kernel/pid_max)"
 	done
+}
+
+@test "a signed PID (+PID) is refused, even when it names a live process" {
+	daemon
+	echo "+$d" >"$T/d.pid"
+	run -4 "$OG" -n 322 -f "$T/d.pid" -w 1
+	assert_output "oomguard: wait for pidfile $T/d.pid: timed out after 1 s: the file holds '+$d', not a PID from 2 to $(cat /proc/sys/kernel/pid_max)"
+	assert_equal "$(adj_of "$d")" 0
 }
 
 @test "an empty file that stays empty until the timeout" {
@@ -285,6 +335,18 @@ daemon() {
 	echo 2 >"$T/d.pid"
 	run -4 "$OG" -n 326 -f "$T/d.pid" -w 1
 	assert_output --partial "the file names pid 2, a kernel thread"
+}
+
+# The same in a fake procfs root: should the check break, the write lands in
+# a file of the test, not on the host's kthreadd (tests/mutants runs this).
+@test "a kernel thread is never taken (fake procfs root: nothing real is written)" {
+	fake_proc 4242
+	# Field 9, flags: PF_KTHREAD (0x00200000) besides the 0x400000 there.
+	sed -i 's/ 4194304 / 6291456 /' "$T/proc/4242/stat"
+	echo 4242 >"$T/d.pid"
+	run -4 "$OG" -n 326 -f "$T/d.pid" -w 1
+	assert_output --partial "the file names pid 4242, a kernel thread"
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
 }
 
 @test "found but the score cannot be set: exit 1 (negative needs CAP_SYS_RESOURCE)" {
@@ -397,6 +459,33 @@ daemon() {
 	run -4 "$OG" -n 335 -f "$T/run/d.pid" -w 1
 	assert_line --index 0 "oomguard: refuse pidfile $T/run/d.pid: writable by group nogroup (group-writable $T/run/d.pid), but pid $rootmember belongs to root"
 	assert_equal "$(adj_of "$rootmember")" 0
+}
+
+@test "trust: a file owned by nobody naming another user's process is refused" {
+	start setpriv --reuid=1 --regid=1 --clear-groups sleep 1000
+	d=$pid
+	wait_for owned_by "/proc/$d" 1
+	mkdir "$T/run"
+	echo "$d" >"$T/run/d.pid"
+	chown 65534 "$T/run/d.pid"
+	before=$(adj_of "$d")
+	run -4 "$OG" -n 336 -f "$T/run/d.pid" -w 1
+	assert_line --index 0 "oomguard: refuse pidfile $T/run/d.pid: writable by user nobody (owner of $T/run/d.pid), but pid $d belongs to $(id -nu 1)"
+	assert_equal "$(adj_of "$d")" "$before"
+}
+
+@test "trust: group-writable by nogroup, naming a process of a user outside that group: refused" {
+	start setpriv --reuid=1 --regid=1 --clear-groups sleep 1000
+	d=$pid
+	wait_for owned_by "/proc/$d" 1
+	mkdir "$T/run"
+	echo "$d" >"$T/run/d.pid"
+	chgrp 65534 "$T/run/d.pid"
+	chmod 664 "$T/run/d.pid"
+	before=$(adj_of "$d")
+	run -4 "$OG" -n 337 -f "$T/run/d.pid" -w 1
+	assert_line --index 0 "oomguard: refuse pidfile $T/run/d.pid: writable by group nogroup (group-writable $T/run/d.pid), but pid $d belongs to $(id -nu 1)"
+	assert_equal "$(adj_of "$d")" "$before"
 }
 
 @test "trust: world-writable file, or directory without the sticky bit: never" {

@@ -138,3 +138,65 @@ make_tree() {
 	run -1 "$OG" -n -10 -T -p "$root"
 	assert_output --partial CAP_SYS_RESOURCE
 }
+
+# A child forked between the scan and the write to its parent inherits the
+# parent's old score; only a second scan finds it.  The real kernel gives no
+# hook at that instant, so a fake procfs root: 500's oom_score_adj is a
+# FIFO whose helper takes the write, then brings child 501 (and its own child
+# 502) into the tree, then answers the read-back.
+@test "-T rescans: a child that appears right after its parent is written is set too" {
+	fake_proc 500
+	fake_proc 501
+	fake_proc 502
+	sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
+	sed -i 's/(fake) S 1 /(fake) S 501 /' "$T/proc/502/stat"
+	mkdir "$T/later"
+	mv "$T/proc/501" "$T/proc/502" "$T/later/"
+	rm "$T/proc/500/oom_score_adj"
+	mkfifo "$T/proc/500/oom_score_adj"
+	start sh -c 'v=$(cat "$1") && mv "$2/501" "$2/502" "$3/" && printf "%s\n" "$v" >"$1"' \
+		sh "$T/proc/500/oom_score_adj" "$T/later" "$T/proc"
+	run -0 "$OG" -n -400 -T -p 500
+	assert_output ''
+	for p in 501 502; do
+		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:-400"
+	done
+}
+
+# A root pinned by the start time its scan found: if the PID is reused
+# before the write, the new process is not the one named.  Two roots: 4241
+# is written first (by PID), and its oom_score_adj is a FIFO whose helper
+# takes the write, gives 4242 a new start time (its PID reused), then
+# answers the read-back.
+@test "-T: a root whose PID is reused between the scan and the write is left alone" {
+	fake_proc 4241
+	fake_proc 4242
+	sed 's/ 100 0 0$/ 200 0 0/' "$T/proc/4242/stat" >"$T/stat.new"
+	rm "$T/proc/4241/oom_score_adj"
+	mkfifo "$T/proc/4241/oom_score_adj"
+	start sh -c 'v=$(cat "$1") && mv "$2" "$3" && printf "%s\n" "$v" >"$1"' \
+		sh "$T/proc/4241/oom_score_adj" "$T/stat.new" "$T/proc/4242/stat"
+	run -3 timeout 20 "$OG" -n 400 -T -p 4241,4242
+	assert_output "oomguard: set pid 4242 OOM score: the process exited and its PID was reused"
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
+}
+
+# The mark of the tree in a fake procfs root, where a broken mark writes
+# only files of the test (tests/mutants runs this one, not the real one).
+@test "-T in a fake root: the parent, a sibling and an outsider's child stay out" {
+	fake_proc 400
+	fake_proc 500
+	fake_proc 501
+	fake_proc 502
+	fake_proc 600
+	fake_proc 601
+	sed -i 's/(fake) S 1 /(fake) S 400 /' "$T/proc/500/stat" "$T/proc/502/stat"
+	sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
+	sed -i 's/(fake) S 1 /(fake) S 600 /' "$T/proc/601/stat"
+	run -0 "$OG" -n 300 -T -p 500
+	for p in 400 500 501 502 600 601; do
+		want=0
+		case $p in 500 | 501) want=300 ;; esac
+		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:$want"
+	done
+}

@@ -186,6 +186,29 @@ forks() {
 		"$T/watch.log"
 }
 
+@test "children= of a pidfile rule: the daemon's plain fork, and what it runs, keep the daemon's score" {
+	cat >"$T/$U" <<-EOF
+		#!/bin/sh
+		( while :; do sleep 1000; done ) &
+		echo \$! >$T/fork
+		wait
+	EOF
+	chmod 755 "$T/$U"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	start sh -c 'echo 300 >/proc/self/oom_score_adj && exec "$1"' sh "$T/$U"
+	s=$pid
+	echo "$s" >"$T/d.pid"
+	wait_for has_descendants "$s" 2
+	own_descendants "$s"
+	fork=$(cat "$T/fork")
+	kid=$(descendants "$fork")
+	wait_for comm_is "$kid" sleep
+	conf "svc 300 pidfile=$T/d.pid children=700"
+	watch_start
+	# The same program as the daemon, forked, not exec'd: one of its own.
+	assert_equal "$(adj_of "$s") $(adj_of "$fork") $(adj_of "$kid")" '300 300 300'
+}
+
 @test "SIGHUP with a good table applies the new rule to running processes" {
 	conf "hog 700 exe=$T/hogx"
 	cp /bin/sleep "$T/napx"
@@ -198,6 +221,18 @@ forks() {
 	wait_for grep -q "reload $T/og.conf: 2 rules" "$T/watch.log"
 	assert_equal "$(adj_of "$n")" 450
 	grep -q "set pid $n (napx) OOM score 450: rule nap (exe)" "$T/watch.log"
+}
+
+@test "a process already at its score is not written again: SIGHUP adds no line for it" {
+	conf "hog 700 exe=$T/hogx"
+	bg 0 "$T/hogx"
+	h=$pid
+	watch_start
+	wait_for adj_is "$h" 700
+	wait_for grep -q "set pid $h (hogx) OOM score 700" "$T/watch.log"
+	kill -HUP "$DPID"
+	wait_for grep -q "reload $T/og.conf: 1 rules" "$T/watch.log"
+	assert_equal "$(grep -c "set pid $h (hogx)" "$T/watch.log")" 1
 }
 
 @test "SIGHUP with a bad table keeps the rules in force" {
@@ -483,6 +518,20 @@ no_daemon() { ! pgrep -f -- "watch -c $T/og.conf" >/dev/null; }
 	run -1 timeout 20 "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid"
 	assert_output "oomguard: write pidfile $T/og.pid: not a regular file: refused"
 	wait_for no_daemon || fail "a daemon was left running"
+
+no_watch_of() { ! pgrep -f "watch -c $1" >/dev/null; }
+
+@test "-b with -P a symbolic link: refused, its target untouched, no daemon left" {
+	conf "hog 700 exe=$T/hogx"
+	echo keep >"$T/target"
+	ln -s "$T/target" "$T/og.pid"
+	run "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid"
+	# Should it have written through the link, teardown stops that daemon.
+	[ "$(cat "$T/target")" = keep ] || DPID=$(cat "$T/target")
+	assert_equal "$status" 1
+	assert_output "oomguard: write pidfile $T/og.pid: Too many levels of symbolic links"
+	assert_equal "$(cat "$T/target")" keep
+	wait_for no_watch_of "$T/og.conf"
 }
 
 @test "-b with a relative -P writes it where the caller stands" {

@@ -140,6 +140,9 @@ static void test_conf(void)
 	line_bad("mysql", "mysql", "conf: a name without a score is refused");
 	line_bad("my/sql -5", "my/sql", "conf: a name with a slash is refused");
 	line_bad("mysql -1001", "-1001", "conf: a score out of range is refused");
+	line_bad("mysql 1001", "1001", "conf: a score above 1000 is refused");
+	ok(line_ok("mysql 1000", &r) == 1 && r.score == 1000
+	   && line_ok("mysql -1000", &r) == 1 && r.score == -1000, "conf: -1000 and 1000 are scores");
 	line_bad("mysql 5 pidfile=run/x.pid", "pidfile=run/x.pid", "conf: relative pidfile refused");
 	line_bad("mysql 5 tree=maybe", "tree=maybe", "conf: tree= takes yes or no");
 	line_bad("mysql 5 wait=-1", "wait=-1", "conf: negative wait refused");

@@ -1,0 +1,101 @@
+/* bin/shim.so: fault injection for the dynamic bin/oomguard, loaded with
+ * LD_PRELOAD, for what the real kernel will not do on demand:
+ *
+ * OOMGUARD_SHIM_CLOSE=EIO|EACCES: close() of a descriptor opened for writing
+ *   on a file named oom_score_adj really closes it (the write stands), then
+ *   fails with that error, as NFS or a FUSE file can after a good write.
+ * OOMGUARD_SHIM_SWAP=PATH:OTHER: right after the first lstat() of PATH,
+ *   exchange PATH and OTHER (renameat2 RENAME_EXCHANGE), i.e. an attacker
+ *   who wins the race between the lstat and the open, every time.
+ *
+ * For tests/score.bats and tests/pidfile.bats only; never installed. */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+int close(int fd);
+int lstat(const char *restrict path, struct stat *restrict sb);
+
+static int close_errno(void)
+{
+	const char *e = getenv("OOMGUARD_SHIM_CLOSE");
+
+	if (!e)
+		return 0;
+	if (!strcmp(e, "EIO"))
+		return EIO;
+	if (!strcmp(e, "EACCES"))
+		return EACCES;
+	return 0;
+}
+
+static int is_score_writer(int fd)
+{
+	char link[64], path[4096];
+	ssize_t n;
+	int fl = fcntl(fd, F_GETFL);
+	size_t len;
+
+	if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+		return 0;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof path - 1);
+	if (n < 0)
+		return 0;
+	path[n] = '\0';
+	len = (size_t)n;
+	return len >= 14 && !strcmp(path + len - 14, "/oom_score_adj");
+}
+
+int close(int fd)
+{
+	int (*real)(int);
+	void *sym = dlsym(RTLD_NEXT, "close");
+	int err = close_errno();
+	int hit = err && is_score_writer(fd);
+	int rc;
+
+	/* ISO C has no cast from object to function pointer; copy the bytes. */
+	memcpy(&real, &sym, sizeof real);
+	rc = real(fd);
+
+	if (rc == 0 && hit) {
+		errno = err;
+		return -1;
+	}
+	return rc;
+}
+
+int lstat(const char *restrict path, struct stat *restrict sb)
+{
+	static int swapped;
+	int (*real)(const char *restrict, struct stat *restrict);
+	void *sym = dlsym(RTLD_NEXT, "lstat");
+	int rc, err;
+	const char *spec = getenv("OOMGUARD_SHIM_SWAP");
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+
+	memcpy(&real, &sym, sizeof real);
+	rc = real(path, sb);
+	err = errno;
+	if (!swapped && colon && strlen(path) == (size_t)(colon - spec)
+	    && !strncmp(path, spec, (size_t)(colon - spec))) {
+		swapped = 1;
+		if (syscall(SYS_renameat2, AT_FDCWD, path, AT_FDCWD, colon + 1, RENAME_EXCHANGE) < 0) {
+			fprintf(stderr, "shim: exchange %s: %s\n", path, strerror(errno));
+			abort();
+		}
+	}
+	errno = err;
+	return rc;
+}
