@@ -146,7 +146,7 @@ int proc_stat(int dirfd, struct pstat *st)
 	return 0;
 }
 
-static int field(const char *buf, const char *name, unsigned long *v)
+static int status_field(const char *buf, const char *name, unsigned long *v)
 {
 	const char *p = strstr(buf, name);
 	char *end;
@@ -170,14 +170,14 @@ int proc_ids(int dirfd, struct proc_ids *id)
 	if (proc_read(dirfd, "status", buf, sizeof buf) < 0)
 		return -1;
 	/* Every kernel since 2.4 has it; a fake procfs (OOMGUARD_PROC) may not. */
-	id->tgid = field(buf, "\nTgid:", &v) < 0 ? -1 : (int)v;
-	if (field(buf, "\nUid:", &v) < 0) {
+	id->tgid = status_field(buf, "\nTgid:", &v) < 0 ? -1 : (int)v;
+	if (status_field(buf, "\nUid:", &v) < 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	id->uid = (uid_t)v;
 	id->ngids = 0;
-	if (field(buf, "\nGid:", &v) < 0)
+	if (status_field(buf, "\nGid:", &v) < 0)
 		return 0;
 	id->gids[id->ngids++] = (gid_t)v;
 	if (!(p = strstr(buf, "\nGroups:")))

@@ -12,10 +12,12 @@ export OG TOP
 # world-writable, so a table in a mktemp -d there is refused.  No seam in
 # the binary: as root, each test's directory is made under a real root-owned
 # 0755 directory instead, and other users still get no way in (0700).
+# OOMGUARD_TEST_ROOT: another such directory, for suites that mount over
+# /run in a namespace (tests/upstart-real.bats, tests/openrc-real.bats).
 test_tmp() {
 	if [ "$(id -u)" = 0 ]; then
-		install -d -m 755 -o root -g root /run/oomguard-tests &&
-			mktemp -d /run/oomguard-tests/t.XXXXXX
+		install -d -m 755 -o root -g root "${OOMGUARD_TEST_ROOT:-/run/oomguard-tests}" &&
+			mktemp -d "${OOMGUARD_TEST_ROOT:-/run/oomguard-tests}/t.XXXXXX"
 	else
 		mktemp -d
 	fi

@@ -22,7 +22,7 @@ OURS=$BATS_FILE_TMPDIR/ours
 snapshot() {
 	find / -xdev \( -path /proc -o -path /sys -o -path /tmp -o -path /var/tmp \
 		-o -path /var/lib/dpkg -o -path /var/log -o -path /var/cache -o -path /work \
-		-o -path /root \) -prune -o -path '*oom*' -print | sort
+		-o -path /root -o -path /run/oomguard-tests -o -path /var/lib/oomguard-tests \) -prune -o -path '*oom*' -print | sort
 	find /etc -xdev | sort
 }
 

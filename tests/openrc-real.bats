@@ -10,6 +10,8 @@
 # (compared in teardown_file).
 # shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
 bats_require_minimum_version 1.5.0
+# Not /run/oomguard-tests: the namespace mounts a test directory on /run.
+OOMGUARD_TEST_ROOT=/var/lib/oomguard-tests
 load common
 load helpers/realinit
 

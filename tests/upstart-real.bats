@@ -9,6 +9,8 @@
 # tests/upstart.bats tests the same tool with a fake initctl.
 # shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
 bats_require_minimum_version 1.5.0
+# Not /run/oomguard-tests: the namespace mounts a test directory on /run.
+OOMGUARD_TEST_ROOT=/var/lib/oomguard-tests
 load common
 load helpers/realinit
 
