@@ -34,11 +34,11 @@
  * times, wherever the program can:
  * - a write the reader saw happen (the file changed after its first look)
  *   is fresh by observation: no wall-clock time is needed at all;
- * - a state accepted once stays accepted while the file and the process are
- *   the same (watch keeps its daemons across wall-clock steps);
  * - only a file found as it is at the first look is judged by its mtime, a
- *   wall-clock time, turned into boot time with the offset of that moment,
- *   and allowed the file system's grain (grain_ns).
+ *   wall-clock time, turned into boot time with the offset of that moment
+ *   (never a later one: a reader that keeps its view, as watch does for each
+ *   rule, judges the same file the same way across wall-clock steps), and
+ *   allowed the file system's grain (grain_ns).
  * The start time is counted in USER_HZ ticks (10 ms) and truncated, which
  * only makes it earlier; an mtime comes from the kernel's coarse clock, up
  * to one jiffy behind the truth (10 ms at HZ=100; multigrain timestamps,
@@ -144,7 +144,7 @@ static int same_key(const struct pidkey *a, const struct pidkey *b)
  * (k, sb) and the reader's memory v. */
 static const char *time_fails(const struct pidwait *w, const struct pidview *v,
 			      const struct pidkey *k, const struct stat *sb, long long started,
-			      unsigned long long start, long long tick, char *why, size_t n)
+			      long long tick, char *why, size_t n)
 {
 	long long mtime, grain;
 
@@ -155,8 +155,6 @@ static const char *time_fails(const struct pidwait *w, const struct pidview *v,
 			 "(the instance being stopped)", k->pid);
 		return why;
 	}
-	if (v->accepted && same_key(k, &v->akey) && start == v->astart)
-		return NULL;
 	if (!v->first_found || !same_key(k, &v->first)
 	    || ns_of(&sb->st_mtim) != ns_of(&v->first_mtim))
 		return NULL;	/* written since the first look: fresh */
@@ -330,12 +328,15 @@ static void writers_of(const struct stat *sb, const char *what, int is_dir, stru
 	}
 }
 
+/* The path still to walk: a link's target and what follows it. */
+#define WALK_MAX (2 * (size_t)PATH_MAX)
+
 /* A link met on the walk, at real: what it points to, then the rest of the
  * path (from p), become the path still to walk; real goes back to the
  * link's directory, or to / for an absolute link.  0, or -1 with why. */
 static int follow(char *real, char *rest, const char *p, int *hops, char *why, size_t n)
 {
-	char link[PATH_MAX], next[2 * PATH_MAX];
+	char link[PATH_MAX], next[WALK_MAX];
 	ssize_t l;
 
 	if (++*hops > 40 || (l = readlink(real, link, sizeof link - 1)) <= 0) {
@@ -350,7 +351,7 @@ static int follow(char *real, char *rest, const char *p, int *hops, char *why, s
 		snprintf(why, n, "cannot be reached: path too long");
 		return -1;
 	}
-	memcpy(rest, next, 2 * PATH_MAX);
+	memcpy(rest, next, WALK_MAX);
 	return 0;
 }
 
@@ -361,7 +362,7 @@ static int follow(char *real, char *rest, const char *p, int *hops, char *why, s
  * real the path of the file itself, its last component not followed. */
 static int walk(const char *path, struct writers *wr, char *real, char *why, size_t n)
 {
-	char rest[2 * PATH_MAX];
+	char rest[WALK_MAX];
 	const char *p = rest;
 	struct stat sb;
 	int hops = 0;
@@ -506,7 +507,7 @@ static int check_proc(const struct pidwait *w, struct pidview *v, const struct p
 	else if (id.tgid != pid && id.tgid != -1)
 		snprintf(why, n, "names pid %d, a thread of process %d, not a process", pid,
 			 id.tgid);
-	else if (!time_fails(w, v, k, sb, started, st.start, tick, why, n)
+	else if (!time_fails(w, v, k, sb, started, tick, why, n)
 		 && !identity_fails(dirfd, pid, &st, w, why, n)) {
 		if (!trust_fails(pid, &id, wr, why, n)) {
 			*start = st.start;
@@ -567,12 +568,8 @@ static int probe(const struct pidwait *w, struct pidview *v, int *pid,
 	if (geteuid() == 0)
 		writers_of(&sb, path, 0, &wr);
 	rc = check_proc(w, v, &k, &sb, &wr, start, why, n);
-	if (rc == P_FOUND) {
+	if (rc == P_FOUND)
 		*pid = k.pid;
-		v->accepted = 1;
-		v->akey = k;
-		v->astart = *start;
-	}
 	return rc;
 }
 

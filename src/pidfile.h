@@ -29,14 +29,13 @@ struct pidkey {
 
 /* What a reader remembers between its looks at one pidfile: when it began
  * (CLOCK_BOOTTIME, the clock of process start times), the wall clock's
- * offset from it then, the file as it was at the first look, and the last
- * state it accepted.  Zeroed means "not begun"; the first look fills it. */
+ * offset from it then, and the file as it was at the first look.  Zeroed
+ * means "not begun"; the first look fills it. */
 struct pidview {
-	int begun, first_found, accepted;
+	int begun, first_found;
 	long long began, offset, slack;	/* ns */
-	struct pidkey first, akey;
+	struct pidkey first;
 	struct timespec first_mtim;
-	unsigned long long astart;	/* the accepted process's start, ticks */
 };
 
 /* Wait as the pidwait says, set the score: an exit code of msg.h. */
