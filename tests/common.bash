@@ -160,6 +160,7 @@ fproc() {
 	printf '500\n' >"$d/oom_score"
 	if [ "$5" != - ]; then printf '%s\n' "$5" >"$d/oom_score_adj"; fi
 	export OOMGUARD_PROC="$T/proc"
+}
 
 # Run CMD with bin/shim.so preloaded (tests/helpers/shim.c): with_shim
 # VAR=VALUE... CMD.  A gcc ASan build wants its runtime first in the list.
