@@ -488,7 +488,7 @@ static int check_proc(const struct pidwait *w, struct pidview *v, const struct p
 	long tck = sysconf(_SC_CLK_TCK);
 	int pid = k->pid, dirfd = proc_open(pid), rc = P_NOPROC;
 
-	if (dirfd < 0 || proc_stat(dirfd, &st) < 0 || proc_ids(dirfd, &id) < 0) {
+	if (dirfd < 0 || proc_stat(dirfd, &st) < 0) {
 		if (dirfd >= 0)
 			close(dirfd);
 		snprintf(why, n, "names pid %d, which is not running", pid);
@@ -503,6 +503,8 @@ static int check_proc(const struct pidwait *w, struct pidview *v, const struct p
 		snprintf(why, n, "names pid %d, which has exited (a zombie)", pid);
 	else if (st.flags & PF_KTHREAD_FLAG)
 		snprintf(why, n, "names pid %d, a kernel thread", pid);
+	else if (proc_ids(dirfd, &id) < 0)
+		snprintf(why, n, "names pid %d, which is not running", pid);
 	/* /proc/TID answers for any thread, though no listing shows it. */
 	else if (id.tgid != pid && id.tgid != -1)
 		snprintf(why, n, "names pid %d, a thread of process %d, not a process", pid,
