@@ -120,5 +120,5 @@ flags_of() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f7; }
 	wait_for grep -qx sleep "/proc/$pid/comm"
 	run -0 "$OG" -l
 	refute_line --regexp '^ *4242 '
-	assert_line --regexp "^ *$pid .* og 4242 999 1000 1K root forged 1000\$"
+	assert_line --regexp "^ *$pid .* og\\\\n4242 999 1000 1K root forged 1000\$"
 }
