@@ -519,19 +519,6 @@ no_daemon() { ! pgrep -f -- "watch -c $T/og.conf" >/dev/null; }
 	assert_output "oomguard: write pidfile $T/og.pid: not a regular file: refused"
 	wait_for no_daemon || fail "a daemon was left running"
 
-no_watch_of() { ! pgrep -f "watch -c $1" >/dev/null; }
-
-@test "-b with -P a symbolic link: refused, its target untouched, no daemon left" {
-	conf "hog 700 exe=$T/hogx"
-	echo keep >"$T/target"
-	ln -s "$T/target" "$T/og.pid"
-	run "$OG" watch -c "$T/og.conf" -b -P "$T/og.pid"
-	# Should it have written through the link, teardown stops that daemon.
-	[ "$(cat "$T/target")" = keep ] || DPID=$(cat "$T/target")
-	assert_equal "$status" 1
-	assert_output "oomguard: write pidfile $T/og.pid: Too many levels of symbolic links"
-	assert_equal "$(cat "$T/target")" keep
-	wait_for no_watch_of "$T/og.conf"
 }
 
 @test "-b with a relative -P writes it where the caller stands" {
