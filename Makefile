@@ -103,7 +103,11 @@ bin/threads: tests/helpers/threads.c
 	@mkdir -p bin
 	$(CC) $(WARN) $(CPPFLAGS_ALL) $(CFLAGS) -pthread -o $@ tests/helpers/threads.c
 
-test: all static bin/unit bin/hog bin/oldkernel bin/report-rows bin/clockstep.so bin/threads bin/shim.so
+# What the suites run besides the program; tests/mutants builds these too.
+TEST_BINS = bin/unit bin/hog bin/oldkernel bin/report-rows bin/clockstep.so bin/threads bin/shim.so
+test-bins: all $(TEST_BINS)
+
+test: all static test-bins
 	sh tests/run
 
 # Mutation testing (tests/mutants, tests/mutants.list): slow, not in make test.
@@ -238,4 +242,4 @@ deb:
 	cd $(DEBDIR) && tar -xzf oomguard-$(VERSION).tar.gz && cd oomguard-$(VERSION) && \
 	    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
 
-.PHONY: all static test mutants demo install uninstall clean fuzz fuzz-replay lint lint-cc lint-cppcheck lint-tidy dist rpm deb FORCE
+.PHONY: all static test test-bins mutants demo install uninstall clean fuzz fuzz-replay lint lint-cc lint-cppcheck lint-tidy dist rpm deb FORCE

@@ -83,6 +83,7 @@ fs() {
 #   the program starts in the new one;
 # - a step while a reader runs: the step file changes under it.
 stepped() {
+	[ -e "$TOP/bin/clockstep.so" ] || fail "bin/clockstep.so is not built (make test-bins)"
 	printf '%s\n' "$1" >"$T/step"
 	shift
 	env OOMGUARD_TEST_CLOCK_STEP="$T/step" LD_PRELOAD="$TOP/bin/clockstep.so" \
@@ -90,6 +91,7 @@ stepped() {
 }
 # The same in the background (start), its PID that of oomguard itself.
 start_stepped() {
+	[ -e "$TOP/bin/clockstep.so" ] || fail "bin/clockstep.so is not built (make test-bins)"
 	printf '%s\n' "$1" >"$T/step"
 	shift
 	start env OOMGUARD_TEST_CLOCK_STEP="$T/step" LD_PRELOAD="$TOP/bin/clockstep.so" \
