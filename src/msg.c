@@ -40,9 +40,14 @@ static size_t esc_byte(unsigned char c, char e[5])
 
 const char *msg_esc(char *out, size_t size, const char *s)
 {
+	return msg_esc_n(out, size, s, strlen(s));
+}
+
+const char *msg_esc_n(char *out, size_t size, const char *s, size_t len)
+{
 	size_t o = 0;
 
-	for (; *s; s++) {
+	for (; len; s++, len--) {
 		char e[5];
 		size_t n = esc_byte((unsigned char)*s, e);
 

@@ -27,6 +27,8 @@ void msg_init(const char *argv0);
 /* NAME, a command line or a path from /proc or a file, printable: control
  * bytes, \\ and non-ASCII as \n \t \r \\ \xHH, cut with "...".  Returns out. */
 const char *msg_esc(char *out, size_t size, const char *s);
+/* The same for len bytes, NULs included. */
+const char *msg_esc_n(char *out, size_t size, const char *s, size_t len);
 const char *msg_prog(void);
 void msg_to_syslog(void);
 void say(const char *fmt, ...) OG_PRINTF(1, 2);

@@ -177,22 +177,13 @@ static const char *time_fails(const struct pidwait *w, const struct pidview *v,
 /* What the file holds, for a message: its first line, short, printable. */
 static void quote(const char *buf, size_t len, char *out, size_t size)
 {
-	size_t i, o = 0;
+	size_t line = 0;
 
-	for (i = 0; i < len && buf[i] != '\n' && o + 8 < size; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if (i == 24) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
-	}
-	out[o] = '\0';
+	while (line < len && line < 24 && buf[line] != '\n')
+		line++;
+	msg_esc_n(out, size, buf, line);
+	if (line == 24 && line < len && buf[line] != '\n' && strlen(out) + 4 <= size)
+		memcpy(out + strlen(out), "...", 4);
 }
 
 /* Read the first bytes of a pidfile that is a plain file: never follow a
