@@ -275,13 +275,7 @@ restarts() {
 	sed "s|/lib/lsb/init-functions.d|$T/lsb/init-functions.d|g" /lib/lsb/init-functions >"$T/lsb/init-functions"
 	printf 'resetd 340 pidfile=%s wait=10\n' "$T/run/resetd.pid" >"$T/oomguard.conf"
 	chmod 644 "$T/oomguard.conf"
-	cat >"$T/bin/og-conf" <<EOF
-#!/bin/sh
-if [ "\$1" = apply ]; then shift; exec '$OG' apply -c '$T/oomguard.conf' "\$@"; fi
-exec '$OG' "\$@"
-EOF
-	chmod 755 "$T/bin/og-conf"
-	export OOMGUARD_HOOK=$TOP/hooks/oomguard.sh OOMGUARD_BIN=$T/bin/og-conf
+	og_conf "$OG" "$T/oomguard.conf"
 	restarts
 }
 
