@@ -11,6 +11,7 @@
 # shellcheck disable=SC2154 # $stderr is set by run --separate-stderr
 bats_require_minimum_version 1.5.0
 # Not /run/oomguard-tests: the namespace mounts a test directory on /run.
+# shellcheck disable=SC2034 # read by test_tmp in common.bash
 OOMGUARD_TEST_ROOT=/var/lib/oomguard-tests
 load common
 load helpers/realinit
