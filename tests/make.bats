@@ -6,6 +6,10 @@
 bats_require_minimum_version 1.5.0
 load common
 
+# The make that builds a copy, as a user runs it: not told WERROR=1 or -j
+# by a make test that runs this suite (MAKEFLAGS).
+make() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"; }
+
 # The tracked files as they are in the work tree, copied to $T/tree.
 copy_tree() {
 	mkdir -p "$T/tree"

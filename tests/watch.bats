@@ -436,7 +436,7 @@ logged() { grep -q "pid $1 " "$T/watch.log"; }
 	assert_equal "$(grep -c 'pid [0-9]* ' "$T/watch.log")" 83
 }
 
-@test "renames by nobody in a watched directory cost the watch little CPU (< 0.3 s in 3 s)" {
+@test "renames by nobody in a watched directory cost the watch little CPU (< 0.3 s in 3 s; 1 s sanitized)" {
 	cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$T/churn" "$TOP/bench/churn.c"
 	chmod 755 "$T"
 	mkdir -m 755 "$T/user"
@@ -448,7 +448,11 @@ logged() { grep -q "pid $1 " "$T/watch.log"; }
 	c1=$(sed 's/.*) //' "/proc/$DPID/stat" | awk '{ print $12 + $13 }')
 	ticks=$(getconf CLK_TCK)
 	[ "$ops" -gt 10000 ] || fail "only $ops renames"
-	[ $(((c1 - c0) * 10)) -lt $((ticks * 3)) ] ||
+	# Before the events were filtered it took 1.7 s in 5 s (BENCHMARKS.md);
+	# an ASan build does the same work about 3 times slower.
+	limit=3
+	if grep -q fsanitize "$TOP/bin/.sanitize" 2>/dev/null; then limit=10; fi
+	[ $(((c1 - c0) * 10)) -lt $((ticks * limit)) ] ||
 		fail "$((c1 - c0)) ticks of CPU for $ops renames"
 	# and the pidfile rule still works in that directory (for a process of
 	# the directory's owner: oomguard(8), pidfiles)
