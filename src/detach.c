@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "detach.h"
 #include "msg.h"
@@ -77,8 +78,14 @@ int detach_fork(void)
 	pid = fork();
 	if (pid < 0)
 		die(EXIT_FAIL, "detach: fork: %s", strerror(errno));
-	if (pid > 0)
+	if (pid > 0) {
+		/* Reap the session leader: when the caller returns, the waiter
+		 * exists (a pgrep or a status check after it finds it), and no
+		 * zombie is left to the caller's parent. */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		return 1;
+	}
 	setsid();
 	/* The session leader exits: the child can never get a terminal. */
 	pid = fork();

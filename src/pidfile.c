@@ -148,6 +148,10 @@ static const char *time_fails(const struct pidwait *w, const struct pidview *v,
 {
 	long long mtime, grain;
 
+	/* No clock to compare with (kernels before 2.6.39 with a /proc that has
+	 * no btime): a start time and an mtime cannot be put on one scale. */
+	if (!v->clocked)
+		return NULL;
 	/* A restart runs the hook before its stop: the process alive when the
 	 * wait began is the one being stopped. */
 	if (w->restart && started + tick < v->began - v->slack) {
@@ -536,8 +540,10 @@ static int probe(const struct pidwait *w, struct pidview *v, int *pid,
 	size_t len;
 	int first = !v->begun, rc;
 
-	if (first && clocks(v) == 0)
+	if (first) {
 		v->begun = 1;
+		v->clocked = clocks(v) == 0;
+	}
 	memset(&wr, 0, sizeof wr);
 	if (geteuid() == 0 && path[0] == '/') {
 		if (walk(path, &wr, real, why, n) < 0)

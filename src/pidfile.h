@@ -30,9 +30,11 @@ struct pidkey {
 /* What a reader remembers between its looks at one pidfile: when it began
  * (CLOCK_BOOTTIME, the clock of process start times), the wall clock's
  * offset from it then, and the file as it was at the first look.  Zeroed
- * means "not begun"; the first look fills it. */
+ * means "not begun"; the first look fills it.  Without a clock (no
+ * CLOCK_BOOTTIME and no btime in /proc/stat) no time is compared. */
 struct pidview {
 	int begun, first_found;
+	int clocked;	/* began and offset are known: times can be compared */
 	long long began, offset, slack;	/* ns */
 	struct pidkey first;
 	struct timespec first_mtim;

@@ -196,6 +196,40 @@ reloads() { [ "$(grep -c '^oomguard: reload' "$T/out.bg")" -ge "$1" ]; }
 	done
 }
 
+
+# --- kernels before 2.6.39: no CLOCK_BOOTTIME ---------------------------------
+# bin/clockstep.so with OOMGUARD_TEST_NO_BOOTTIME fails CLOCK_BOOTTIME with
+# EINVAL; the fake root (OOMGUARD_PROC) holds /proc/stat or not.  The fake
+# process started 1 s after boot (100 ticks, fake_proc).
+fake_status() {
+	printf 'Name:\tfake\nTgid:\t%s\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n' "$1" \
+		>"$T/proc/$1/status"
+}
+
+@test "no CLOCK_BOOTTIME, btime in /proc/stat: valid taken, stale refused, in whole seconds" {
+	fake_proc 4242
+	fake_status 4242
+	now=$(date +%s)
+	printf 'cpu 0 0 0 0\nbtime %s\n' "$((now - 10))" >"$T/proc/stat"
+	echo 4242 >"$T/d.pid"
+	touch -m -d "@$((now - 8))" "$T/d.pid"
+	run -0 stepped 0 env OOMGUARD_TEST_NO_BOOTTIME=1 "$OG" -n 351 -f "$T/d.pid" -w 1
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 351
+	touch -m -d "@$((now - 20))" "$T/d.pid"
+	run -4 stepped 0 env OOMGUARD_TEST_NO_BOOTTIME=1 "$OG" -n 352 -f "$T/d.pid" -w 1
+	assert_output --partial "(a stale pidfile whose PID was reused)"
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 351
+}
+
+@test "no CLOCK_BOOTTIME and no btime: times are not compared, the pidfile is taken" {
+	fake_proc 4242
+	fake_status 4242
+	echo 4242 >"$T/d.pid"
+	run -0 stepped 0 env OOMGUARD_TEST_NO_BOOTTIME=1 "$OG" -n 353 -f "$T/d.pid" -w 1
+	assert_output ''
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 353
+}
+
 # --- restarts ----------------------------------------------------------------
 # A daemon that, like PostgreSQL's postmaster, resets its own score at start,
 # then writes its pidfile; an LSB-style script with dpkg's start-stop-daemon.

@@ -541,7 +541,7 @@ find_waiter() {
 	for f in /proc/[0-9]*/cmdline; do
 		p=${f#/proc/}
 		p=${p%/cmdline}
-		if tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "-f $1 -w" &&
+		if tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "-f $1 -w" &&
 			grep -qs '^inotify wd:' /proc/"$p"/fdinfo/*; then
 			w=$p
 		fi
@@ -572,6 +572,37 @@ find_waiter() {
 	echo "$d" >"$T/d.pid"
 	wait_for adj_is "$d" 339
 	wait_for gone "$w"
+}
+
+# Every process whose command line holds "-f PATH -w", in $ws.
+waiters_of() {
+	local f p
+	ws=
+	for f in /proc/[0-9]*/cmdline; do
+		p=${f#/proc/}
+		p=${p%/cmdline}
+		if tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "-f $1 -w"; then
+			ws="$ws $p"
+		fi
+	done
+}
+
+# A caller that checks for the waiter right after -b returns (the test's
+# apply_done in tests/helpers/fs-identity.sh) must find it, however late
+# the scheduler runs the forked session leader (300 ms here, shim.so).
+@test "-b: when it returns, the detached waiter exists and the session leader is reaped" {
+	[ -e "$TOP/bin/shim.so" ] || fail "bin/shim.so is not built (make test-bins)"
+	# Into a file: a pipe would make the shell wait for every holder of it.
+	env OOMGUARD_SHIM_SETSID_MS=300 LD_PRELOAD="$TOP/bin/shim.so" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		"$OG" -n 341 -f "$T/late.pid" -w 5 -b >"$T/out" 2>&1
+	waiters_of "$T/late.pid"
+	PIDS="$PIDS $ws"
+	# One process: the waiter, in a session of its own that it does not lead.
+	[ "$(echo $ws | wc -w)" = 1 ] || fail "processes running the waiter: '$ws'"
+	sid=$(ps -o sid= -p $ws)
+	[ "$sid" -ne "$(ps -o sid= -p $$)" ] || fail "waiter $ws is still in the caller's session"
+	[ "$sid" -ne "$ws" ] || fail "waiter $ws leads its session (it could get a terminal)"
 }
 
 # A syslogd of our own, in a private mount namespace whose /dev holds its

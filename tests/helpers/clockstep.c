@@ -2,7 +2,10 @@
  * stepped by the number of seconds in the file $OOMGUARD_TEST_CLOCK_STEP
  * (read at every call, so a test can step it while the program runs), as
  * after ntpdate or date -s, while the host's clock is left alone.
- * CLOCK_BOOTTIME and CLOCK_MONOTONIC are not moved: a step does not. */
+ * CLOCK_BOOTTIME and CLOCK_MONOTONIC are not moved: a step does not.
+ * With OOMGUARD_TEST_NO_BOOTTIME set, CLOCK_BOOTTIME fails with EINVAL, as
+ * on kernels before 2.6.39. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -37,7 +40,13 @@ static long step(void)
 
 int clock_gettime(clockid_t clk, struct timespec *ts)
 {
-	long rc = syscall(SYS_clock_gettime, clk, ts);
+	long rc;
+
+	if (clk == CLOCK_BOOTTIME && getenv("OOMGUARD_TEST_NO_BOOTTIME")) {
+		errno = EINVAL;
+		return -1;
+	}
+	rc = syscall(SYS_clock_gettime, clk, ts);
 
 	if (rc == 0 && (clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE))
 		ts->tv_sec += step();

@@ -7,6 +7,8 @@
  * OOMGUARD_SHIM_SWAP=PATH:OTHER: right after the first lstat() of PATH,
  *   exchange PATH and OTHER (renameat2 RENAME_EXCHANGE), i.e. an attacker
  *   who wins the race between the lstat and the open, every time.
+ * OOMGUARD_SHIM_SETSID_MS=N: setsid() waits N ms first, as a child that a
+ *   busy scheduler runs late.
  *
  * For tests/score.bats and tests/pidfile.bats only; never installed. */
 #include <dlfcn.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef RENAME_EXCHANGE
@@ -24,6 +27,7 @@
 #endif
 
 int close(int fd);
+pid_t setsid(void);
 int lstat(const char *restrict path, struct stat *restrict sb);
 
 static int close_errno(void)
@@ -98,4 +102,20 @@ int lstat(const char *restrict path, struct stat *restrict sb)
 	}
 	errno = err;
 	return rc;
+}
+
+pid_t setsid(void)
+{
+	pid_t (*real)(void);
+	void *sym = dlsym(RTLD_NEXT, "setsid");
+	const char *ms = getenv("OOMGUARD_SHIM_SETSID_MS");
+
+	memcpy(&real, &sym, sizeof real);
+	if (ms) {
+		long n = strtol(ms, NULL, 10);
+		struct timespec t = { n / 1000, n % 1000 * 1000000L };
+
+		nanosleep(&t, NULL);
+	}
+	return real();
 }
