@@ -221,6 +221,33 @@ fake_status() {
 	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 351
 }
 
+# btime is whole seconds: the boot may have been up to 1 s later, so a start
+# time read through it may be up to 1 s early.  -r allows that second.
+@test "no CLOCK_BOOTTIME, btime: -r takes a process started 0.3 s before the wait (btime's second), not 3 s" {
+	fake_proc 4242
+	fake_status 4242
+	ns=$(date +%s%N)
+	btime=$((${ns%?????????} - 10))
+	printf 'cpu 0 0 0 0\nbtime %s\n' "$btime" >"$T/proc/stat"
+	for ago in 30 300; do
+		# Started $ago hundredths of a second before now.
+		printf '4242 (fake) S 1 4242 4242 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 %s 0 0\n' \
+			"$((ns / 10000000 - btime * 100 - ago))" >"$T/proc/4242/stat"
+		echo 4242 >"$T/d.pid"
+		echo 0 >"$T/proc/4242/oom_score_adj"
+		run stepped 0 env OOMGUARD_TEST_NO_BOOTTIME=1 "$OG" -n 354 -r -f "$T/d.pid" -w 1
+		if [ "$ago" = 30 ]; then
+			assert_success
+			assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 354
+		else
+			assert_failure 4
+			assert_output --partial "which was running before the restart began"
+			assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
+		fi
+		ns=$(date +%s%N)
+	done
+}
+
 @test "no CLOCK_BOOTTIME and no btime: times are not compared, the pidfile is taken" {
 	fake_proc 4242
 	fake_status 4242
