@@ -249,8 +249,7 @@ static int read_pidfile(const char *path, char *buf, size_t *len, struct stat *s
 #define WRITERS_MAX 8
 struct writers {
 	int nu, ng, anyone;
-	uid_t uid[WRITERS_MAX];
-	gid_t gid[WRITERS_MAX];
+	unsigned long uid[WRITERS_MAX], gid[WRITERS_MAX];
 	char text[600];
 };
 
@@ -273,24 +272,20 @@ static const char *group_name(gid_t gid, char *buf, size_t n)
 	return buf;
 }
 
-static int has_uid(const struct writers *wr, uid_t u)
+/* Count one more writer in ids: 0 if it was counted already.  A full list
+ * means too many to trust anything: anyone. */
+static int add_writer(struct writers *wr, unsigned long *ids, int *n, unsigned long id)
 {
 	int i;
 
-	for (i = 0; i < wr->nu; i++)
-		if (wr->uid[i] == u)
-			return 1;
-	return 0;
-}
-
-static int has_gid(const struct writers *wr, gid_t g)
-{
-	int i;
-
-	for (i = 0; i < wr->ng; i++)
-		if (wr->gid[i] == g)
-			return 1;
-	return 0;
+	for (i = 0; i < *n; i++)
+		if (ids[i] == id)
+			return 0;
+	if (*n == WRITERS_MAX)
+		wr->anyone = 1;
+	else
+		ids[(*n)++] = id;
+	return 1;
 }
 
 static void writers_of(const struct stat *sb, const char *what, int is_dir, struct writers *wr)
@@ -305,22 +300,12 @@ static void writers_of(const struct stat *sb, const char *what, int is_dir, stru
 		add_text(wr, "anyone (%s%s is world-writable)", is_dir ? "directory " : "", what);
 		return;
 	}
-	if (sb->st_uid != 0 && !has_uid(wr, sb->st_uid)) {
-		if (wr->nu == WRITERS_MAX)
-			wr->anyone = 1;
-		else
-			wr->uid[wr->nu++] = sb->st_uid;
+	if (sb->st_uid != 0 && add_writer(wr, wr->uid, &wr->nu, sb->st_uid))
 		add_text(wr, "user %s (owner of %s)",
 			 user_name(sb->st_uid, (size_t)-1, name, sizeof name), what);
-	}
-	if ((sb->st_mode & S_IWGRP) && sb->st_gid != 0 && !has_gid(wr, sb->st_gid)) {
-		if (wr->ng == WRITERS_MAX)
-			wr->anyone = 1;
-		else
-			wr->gid[wr->ng++] = sb->st_gid;
+	if ((sb->st_mode & S_IWGRP) && sb->st_gid != 0 && add_writer(wr, wr->gid, &wr->ng, sb->st_gid))
 		add_text(wr, "group %s (group-writable %s)", group_name(sb->st_gid, name,
 									sizeof name), what);
-	}
 }
 
 /* The path still to walk: a link's target and what follows it. */
