@@ -165,3 +165,19 @@ blocks() {
 		grep -q -- "$w" "$TOP/HACKING.md" || fail "HACKING.md does not name $w"
 	done
 }
+
+@test "oomguard(8) FILES: a file that make install does not install says so" {
+	make -s -C "$TOP" install PREFIX=/usr DESTDIR="$T/root" >/dev/null
+	files=$(MANWIDTH=200 man -l "$TOP/man/oomguard.8" 2>/dev/null | sed -n '/^FILES/,/^SEE ALSO/p')
+	[ -n "$files" ]
+	# Each entry: its paths (7 columns in), then its text (14 in), to a blank line.
+	while IFS= read -r f; do
+		entry=$(printf '%s\n' "$files" | awk -v f="$f" '$0 == "       " f { on = 1 } on && /^$/ { exit } on')
+		case $f in
+		*'*'*) [ -d "$T/root${f%/*}" ] || fail "FILES: ${f%/*} is not installed" ;;
+		*) [ -e "$T/root$f" ] ||
+			printf '%s\n' "$entry" | tr -s ' \n' '  ' | grep -q 'make install does not' ||
+			fail "FILES: make install does not install $f, and its entry does not say so" ;;
+		esac
+	done < <(printf '%s\n' "$files" | grep -E '^ {7}/' | sed 's/^ *//')
+}
