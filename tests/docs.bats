@@ -90,12 +90,16 @@ unitalic() {
 
 # The README and HACKING.md: commands a user can paste as they are.
 
-# The code blocks of FILE (lines indented 4), one block a line, commands
-# joined by ';'.
+# The code blocks of FILE, one block a line, commands joined by ';': lines
+# indented 4, and fenced blocks whose info string starts with "sh".
 blocks() {
-	awk '/^    / { sub(/^    /, ""); b = b (b == "" ? "" : "; ") $0; next }
-		b != "" { print b; b = "" }
-		END { if (b != "") print b }' "$1"
+	awk 'function flush() { if (b != "") print b; b = "" }
+		function add(l) { b = b (b == "" ? "" : "; ") l }
+		/^```/ { if (f) { f = 0; flush() } else { flush(); f = 1; info = substr($0, 4) } next }
+		f { if (info ~ /^sh/) add($0); next }
+		/^    / { sub(/^    /, ""); add($0); next }
+		{ flush() }
+		END { flush() }' "$1"
 }
 
 @test "README and HACKING.md: every package they install is a Debian package" {
@@ -113,7 +117,7 @@ blocks() {
 		while IFS= read -r b; do
 			for need in 'make static:musl-tools' 'make deb:git dpkg-dev debhelper' 'make rpm:git rpm' \
 				'make lint:cppcheck clang-tidy' 'make fuzz:clang libclang-rt-14-dev' \
-				'make demo:make gcc' 'make install:make gcc' 'bats :bats' 'make test:bats'; do
+				'make static:gcc' 'make demo:make gcc' 'make install:make gcc' 'bats :bats' 'make test:bats'; do
 				case $b in *"${need%%:*}"*) ;; *) continue ;; esac
 				first=" ${b%%;*} "
 				for p in ${need#*:}; do
