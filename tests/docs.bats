@@ -325,5 +325,96 @@ adj_line() { printf 'printf "%%s\\n" "$(cat "/proc/$(cat %s)/oom_score_adj")" >%
 	scratch "$T/lsb.sh"
 	assert_equal "$(cat "$T/adj.table")" 300
 	assert_equal "$(cat "$T/adj.default")" 400
-	grep -q 'oom_score_adj.*300\|300.*oom_score_adj\|: 300$' "$T/run.out" || fail "oomguard -p: $(cat "$T/run.out")"
+	grep -q "current OOM score adjust value: 300$" "$T/run.out" || fail "oomguard -p: $(cat "$T/run.out")"
+}
+
+@test "README: quick start, runit by hand, under a real runsvdir: the score, 127.0.0.1 only, the log, 40-runit, the way back" {
+	copy_tree
+	h='### runit: memcached'
+	host_listing "$T/host.before"
+	step "$T/check.sh" "$h" 4
+	{
+		readme_block '## Install' 1
+		# As Debian leaves it: memcached runs from its init script.
+		cat <<-'SH'
+			port_up() { [ -n "$(ss -Hltn 'sport = :11211')" ]; }
+			port_down() { ! port_up; }
+			/etc/init.d/memcached start
+			wait_for port_up
+		SH
+		readme_block "$h" 1
+		# runit-run's work: its line in /etc/inittab runs /etc/runit/2,
+		# which runs runsvdir on /etc/service.
+		echo 'setsid /etc/runit/2 </dev/null >/dev/null 2>&1 &'
+		readme_block "$h" 2
+		echo "port_down || { echo 'the SysV memcached still holds the port' >&2; exit 1; }"
+		echo "ls /etc/rc2.d >'$T/rc2.d'"
+		readme_block "$h" 3 | sed "$TRY300"
+		cat <<-SH
+			# runsvdir looks at /etc/service every 5 s: the check, until it passes.
+			n=0
+			until bash -e "$T/check.sh" >/dev/null 2>&1; do
+				n=\$((n + 1)); [ "\$n" -lt 150 ] || exit 1; sleep 0.2
+			done
+			wait_for port_up
+			bash -e "$T/check.sh" >"$T/check.out" 2>&1
+			pid=\$(cat /etc/sv/memcached/supervise/pid)
+			cat "/proc/\$pid/comm" >"$T/comm"
+			cat "/proc/\$pid/oom_score_adj" >"$T/adj"
+			awk '/^Uid:/ { print \$2 }' "/proc/\$pid/status" >"$T/uid"
+			id -u memcache >"$T/uid.want"
+			ss -Hltn 'sport = :11211' >"$T/ss.runit"
+			/etc/init.d/memcached status >"$T/initd.status" 2>&1 || :
+			# The run file as the README writes it, score -500.
+			sed -i 's/-n 300 /-n -500 /' /etc/sv/memcached/run
+			sv restart memcached
+			new_pid() { [ "\$(cat /etc/sv/memcached/supervise/pid)" != "\$pid" ]; }
+			wait_for new_pid
+			pid=\$(cat /etc/sv/memcached/supervise/pid)
+			logged() { grep -q 'oomguard:' /var/log/runit/memcached/current; }
+			wait_for logged || :
+			cat "/proc/\$pid/oom_score_adj" >"$T/adj.written"
+			cp /var/log/runit/memcached/current "$T/log.current"
+		SH
+		readme_block "$h" 5
+		cat <<-SH
+			wait_for port_up
+			cat "/proc/\$(cat /run/memcached.pid)/comm" >"$T/comm.sysv"
+			ss -Hltn 'sport = :11211' >"$T/ss.sysv"
+			# 40-runit: /etc/sv/memcached exists, not linked: start does nothing.
+			/etc/init.d/memcached stop
+			wait_for port_down
+			mkdir /etc/sv/memcached
+			/etc/init.d/memcached start >"$T/silent.out" 2>&1
+			pidof memcached >"$T/silent.pids" || :
+		SH
+	} >"$T/runit.sh"
+	scratch "$T/runit.sh"
+	assert_equal "$(cat "$T/comm")" memcached
+	assert_equal "$(cat "$T/adj")" 300
+	assert_equal "$(cat "$T/uid")" "$(cat "$T/uid.want")"
+	grep -q '^run: memcached: (pid [0-9]*) .*; run: log: (pid' "$T/check.out" || fail "sv status: $(cat "$T/check.out")"
+	grep -q 'current OOM score adjust value: 300$' "$T/check.out" || fail "oomguard -p: $(cat "$T/check.out")"
+	# 127.0.0.1 only: one listening socket, on the loopback address; the
+	# README's own ss line shows it too.
+	run awk '{ print $4 }' "$T/ss.runit"
+	assert_output 127.0.0.1:11211
+	grep -q '^LISTEN .* 127\.0\.0\.1:11211 ' "$T/check.out" || fail "ss: $(cat "$T/check.out")"
+	# Off at boot: rc2.d has memcached's K link, no S link.
+	grep -q '^K[0-9][0-9]memcached$' "$T/rc2.d" || fail "rc2.d: $(cat "$T/rc2.d")"
+	! grep -q '^S[0-9][0-9]memcached$' "$T/rc2.d" || fail "rc2.d: $(cat "$T/rc2.d")"
+	grep -q '^run: memcached: (pid' "$T/initd.status" || fail "40-runit: $(cat "$T/initd.status")"
+	# As written (-500): with CAP_SYS_RESOURCE it holds; without (build
+	# machines), memcached runs at 0 and oomguard's warning is in the log.
+	if [ "$(cat "$T/adj.written")" != -500 ]; then
+		assert_equal "$(cat "$T/adj.written")" 0
+		grep -q 'oomguard: write .*-500: Permission denied' "$T/log.current" ||
+			fail "no warning in the log: $(cat "$T/log.current")"
+	fi
+	assert_equal "$(cat "$T/comm.sysv")" memcached
+	run awk '{ print $4 }' "$T/ss.sysv"
+	assert_output 127.0.0.1:11211
+	assert_equal "$(cat "$T/silent.out")" ''
+	assert_equal "$(cat "$T/silent.pids")" ''
+	host_unchanged "$T/host.before"
 }
