@@ -307,7 +307,9 @@ scratch() {
 	host_unchanged "$T/host.before"
 }
 
-# The score of the process whose pid FILE holds, into OUT.
+# adj_line FILE OUT: a command that writes the score of the process whose
+# pid FILE holds into OUT.
+# shellcheck disable=SC2016 # expanded by the scratch root's shell
 adj_line() { printf 'printf "%%s\\n" "$(cat "/proc/$(cat %s)/oom_score_adj")" >%s\n' "$1" "$2"; }
 
 @test "README: quick start, Debian SysV: the table line, then the /etc/default lines, on the real memcached init script" {
@@ -322,6 +324,7 @@ adj_line() { printf 'printf "%%s\\n" "$(cat "/proc/$(cat %s)/oom_score_adj")" >%
 	echo "sed -i '/^memcached /d' /etc/oomguard.conf" >>"$T/lsb.sh"
 	step "$T/lsb.sh" "$h" 2 's/-500/400/g'
 	adj_line /run/memcached.pid "$T/adj.default" >>"$T/lsb.sh"
+	[ -z "$(readme_block "$h" 3)" ] || fail "README: a block under '$h' that no test runs"
 	scratch "$T/lsb.sh"
 	assert_equal "$(cat "$T/adj.table")" 300
 	assert_equal "$(cat "$T/adj.default")" 400
@@ -389,6 +392,7 @@ adj_line() { printf 'printf "%%s\\n" "$(cat "/proc/$(cat %s)/oom_score_adj")" >%
 			pidof memcached >"$T/silent.pids" || :
 		SH
 	} >"$T/runit.sh"
+	[ -z "$(readme_block "$h" 6)" ] || fail "README: a block under '$h' that no test runs"
 	scratch "$T/runit.sh"
 	assert_equal "$(cat "$T/comm")" memcached
 	assert_equal "$(cat "$T/adj")" 300
@@ -417,4 +421,40 @@ adj_line() { printf 'printf "%%s\\n" "$(cat "/proc/$(cat %s)/oom_score_adj")" >%
 	assert_equal "$(cat "$T/silent.out")" ''
 	assert_equal "$(cat "$T/silent.pids")" ''
 	host_unchanged "$T/host.before"
+}
+
+@test "README: the Debian package and the RPM, as written, in a git clone in a scratch root" {
+	git clone -q "$TOP" "$T/tree"
+	step "$T/pkg.sh" '### Debian package' 1
+	step "$T/pkg.sh" '### RPM (RHEL/CentOS 5 and 6, Amazon Linux 1)' 1
+	cat >>"$T/pkg.sh" <<-SH
+		dpkg-query -W -f '\${Status}\n' oomguard >"$T/deb.status"
+		ls bin/rpm/RPMS/*/oomguard-*-1*.rpm >"$T/rpms"
+	SH
+	scratch "$T/pkg.sh"
+	assert_equal "$(cat "$T/deb.status")" 'install ok installed'
+	[ -s "$T/rpms" ]
+}
+
+@test "README: every fenced block is marked; the blocks not run here are shell, and protect lines follow its grammar" {
+	run grep -c '^```sh$' "$TOP/README.md"
+	[ "$output" -ge 10 ]
+	# Opening fences: sh, sh protect, sh host=rhel6|upstart|openrc.
+	left=$(awk '/^```/ { if (f) { f = 0; next } f = 1; print substr($0, 4) }' "$TOP/README.md" |
+		grep -Ev '^sh( protect| host=(rhel6|upstart|openrc))?$' || :)
+	assert_equal "$left" ''
+	for info in 'sh protect' 'sh host=rhel6' 'sh host=upstart' 'sh host=openrc'; do
+		awk -v want="$info" '/^```/ { if (f) { f = 0; if (info == want) print "#"; next } f = 1; info = substr($0, 4); next }
+			f && info == want' "$TOP/README.md" >"$T/blocks.sh"
+		[ -s "$T/blocks.sh" ] || fail "no '$info' block"
+		run -0 bash -n "$T/blocks.sh"
+	done
+	# oomguard protect [--dry-run] [-c CONFIG] NAME SCORE [--pidfile PATH] [--exe PATH]
+	n=0
+	while IFS= read -r l; do
+		[[ $l =~ ^oomguard\ protect\ [a-z][a-z0-9_-]*\ -?[0-9]+(\ --pidfile\ /[^ ]+)?(\ --exe\ /[^ ]+)?$ ]] ||
+			fail "not the protect grammar: $l"
+		n=$((n + 1))
+	done < <(grep '^oomguard protect' "$TOP/README.md")
+	assert_equal "$n" 5
 }
