@@ -205,14 +205,15 @@ clean:
 
 # The git-tracked files as they are in the work tree (uncommitted edits
 # included), under oomguard-VERSION/.  It needs git and a git work tree:
-# without them it fails, rather than making an empty tarball.
+# without them it fails with one line saying so (git's own words, and the
+# recipe, hidden), rather than making an empty tarball.
 DISTDIR = bin
 DISTLIST = $(DISTDIR)/oomguard-$(VERSION).files
 dist:
 	@mkdir -p $(DISTDIR)
 	@rm -f $(DISTLIST)
-	git ls-files >$(DISTLIST) && [ -s $(DISTLIST) ] || \
-	    { rm -f $(DISTLIST); echo 'make dist: needs git, in a git work tree' >&2; exit 1; }
+	@git ls-files >$(DISTLIST) 2>/dev/null && [ -s $(DISTLIST) ] || \
+	    { rm -f $(DISTLIST); echo 'make dist: needs git, in a git work tree (apt-get install -y git; git clone)' >&2; exit 1; }
 	while IFS= read -r f; do [ ! -e "$$f" ] || printf '%s\n' "$$f"; done <$(DISTLIST) | \
 	    tar -czf $(DISTDIR)/oomguard-$(VERSION).tar.gz.tmp --no-recursion --owner=0 --group=0 \
 	        --numeric-owner --transform 's,^,oomguard-$(VERSION)/,S' -T -

@@ -39,7 +39,7 @@ oomguard_run() {
 		done || :
 	fi
 	if [ "$oomguard_rc" -ne 0 ]; then
-		oomguard_say "oomguard: protect ${OOMGUARD_SERVICE:-the service}: failed (exit $oomguard_rc); starting it anyway"
+		oomguard_say "oomguard: protect $oomguard_name: failed (exit $oomguard_rc); starting it anyway"
 	fi
 	return 0
 }
@@ -56,7 +56,7 @@ oomguard_main() {
 		done
 	fi
 	if [ -z "$oomguard_bin" ] || [ ! -x "$oomguard_bin" ]; then
-		oomguard_say "oomguard: find oomguard: not installed; starting ${OOMGUARD_SERVICE:-the service} without OOM protection"
+		oomguard_say "oomguard: find oomguard: not installed; starting $oomguard_name without OOM protection"
 		return 0
 	fi
 	# From init-functions.d: the rule, if any, comes from /etc/oomguard.conf,
@@ -68,7 +68,7 @@ oomguard_main() {
 		return 0
 	fi
 	if [ -z "${OOM_SCORE_ADJ:-}" ]; then
-		oomguard_say "oomguard: read OOM_SCORE_ADJ: not set; starting the service without OOM protection"
+		oomguard_say "oomguard: read OOM_SCORE_ADJ: not set; starting $oomguard_name without OOM protection"
 		return 0
 	fi
 	oomguard_run -n "$OOM_SCORE_ADJ" -p "$$"
@@ -92,6 +92,20 @@ oomguard_action=${RC_CMD:-${1:-}}
 if [ -z "$oomguard_action" ] && [ -d ./supervise ]; then
 	oomguard_action=start
 fi
+# The service's name, for the messages: the table's (50-oomguard), OpenRC's,
+# a run script's directory, or the init script's own name (sourced files
+# share their caller's $0), as 40-runit and 50-oomguard name it.
+oomguard_name=${OOMGUARD_SERVICE:-${RC_SVCNAME:-}}
+if [ -z "$oomguard_name" ] && [ "${0##*/}" = run ] && [ -d ./supervise ]; then
+	oomguard_name=${PWD##*/}
+fi
+if [ -z "$oomguard_name" ]; then
+	oomguard_name=${0##*/}
+	case $oomguard_name in
+	[SK][0-9][0-9]?*) oomguard_name=${oomguard_name#???} ;;
+	esac
+	oomguard_name=${oomguard_name%.sh}
+fi
 # OpenRC's dependency scan sources every /etc/conf.d file, with the RC_CMD
 # of the service that started it: that is no start of this service.
 case ${0##*/} in
@@ -110,6 +124,6 @@ restart | force-reload | try-restart | condrestart | force-restart)
 	;;
 esac
 unset oomguard_action oomguard_restart oomguard_bin oomguard_try oomguard_out oomguard_rc \
-	oomguard_line oomguard_logger oomguard_tree
+	oomguard_line oomguard_logger oomguard_tree oomguard_name
 unset -f oomguard_say oomguard_run oomguard_main
 :

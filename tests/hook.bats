@@ -292,6 +292,27 @@ src() {
 	assert_output 2
 }
 
+@test "the warnings name the service: init script, rc link, OpenRC, runit run script" {
+	export OOMGUARD_BIN=$OGX
+	mkdir -p "$T/rc2.d" "$T/sv/nginx/supervise"
+	printf '. "%s"\n' "$TOP/hooks/oomguard.sh" >"$T/init.d/memcached"
+	ln -s ../init.d/memcached "$T/rc2.d/S01memcached.sh"
+	for s in "$T/init.d/memcached" "$T/rc2.d/S01memcached.sh"; do
+		run env OOM_SCORE_ADJ=abc dash "$s" start
+		assert_output --partial 'oomguard: protect memcached: failed (exit 2); starting it anyway'
+	done
+	run env -u OOM_SCORE_ADJ dash "$T/init.d/memcached" restart
+	assert_output 'oomguard: read OOM_SCORE_ADJ: not set; starting memcached without OOM protection'
+	run env OOM_SCORE_ADJ=5 OOMGUARD_BIN=/nonexistent/oomguard dash "$T/init.d/memcached" start
+	assert_output 'oomguard: find oomguard: not installed; starting memcached without OOM protection'
+	run env OOM_SCORE_ADJ=abc RC_SVCNAME=redis RC_CMD=start dash "$T/init.d/memcached"
+	assert_output --partial 'oomguard: protect redis: failed'
+	cp "$T/init.d/memcached" "$T/sv/nginx/run"
+	cd "$T/sv/nginx"
+	run env OOM_SCORE_ADJ=abc dash ./run
+	assert_output --partial 'oomguard: protect nginx: failed'
+}
+
 @test "OOM_PIDFILE: the detached waiter keeps no descriptor of the caller: \$(script start) returns" {
 	export OOMGUARD_BIN=$OGX
 	write_fake -e

@@ -166,7 +166,7 @@ lines_of() { wc -l <"$1"; }
 	run -0 rc memcd start
 	assert_line --partial 'oomguard: write pid '
 	assert_line --partial 'Permission denied'
-	assert_line --partial 'oomguard: protect the service: failed (exit 1); starting it anyway'
+	assert_line --partial 'oomguard: protect memcd: failed (exit 1); starting it anyway'
 	assert_equal "$(adj_of "$(pid_of memcd)")" 0
 	grep -q 'oomguard.*Permission denied' "$T/syslog"
 }
