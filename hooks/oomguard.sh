@@ -26,9 +26,12 @@ oomguard_say() {
 	done
 }
 
-# Run oomguard; relay what it says; never fail.
+# Run oomguard; relay what it says; never fail.  The waiter records its
+# outcome under the name and file of oomguard_name and oomguard_from, for
+# oomguard check (oomguard(8), STATE DIRECTORY): given to it alone.
 oomguard_run() {
-	if oomguard_out=$("$oomguard_bin" "$@" 2>&1); then
+	if oomguard_out=$(OOMGUARD_NAME=${oomguard_name:-} OOMGUARD_FROM=${oomguard_from:-} \
+		"$oomguard_bin" "$@" 2>&1); then
 		oomguard_rc=0
 	else
 		oomguard_rc=$?
@@ -42,6 +45,30 @@ oomguard_run() {
 		oomguard_say "oomguard: protect ${OOMGUARD_SERVICE:-the service}: failed (exit $oomguard_rc); starting it anyway"
 	fi
 	return 0
+}
+
+# The service as its init system names it (OpenRC, Upstart, runit or s6,
+# else the LSB script's name as 50-oomguard finds it), and the file of
+# the first place that holds its variables.
+oomguard_whoami() {
+	oomguard_name=${RC_SVCNAME:-${UPSTART_JOB:-}}
+	if [ -z "$oomguard_name" ] && [ -d ./supervise ]; then
+		oomguard_name=${PWD##*/}
+	fi
+	if [ -z "$oomguard_name" ]; then
+		oomguard_name=${__init_d_script_name:-$0}
+		oomguard_name=${oomguard_name##*/}
+		case $oomguard_name in
+		[SK][0-9][0-9]?*) oomguard_name=${oomguard_name#???} ;;
+		esac
+		oomguard_name=${oomguard_name%.sh}
+	fi
+	for oomguard_from in "/etc/default/$oomguard_name" "/etc/sysconfig/$oomguard_name" \
+		"/etc/conf.d/$oomguard_name" "$PWD/conf" ''; do
+		if [ -z "$oomguard_from" ] || [ -f "$oomguard_from" ]; then
+			break
+		fi
+	done
 }
 
 oomguard_main() {
@@ -79,6 +106,7 @@ oomguard_main() {
 		[Nn][Oo] | [Ff][Aa][Ll][Ss][Ee] | [Oo][Ff][Ff] | 0) ;;
 		*) oomguard_say "oomguard: parse OOM_TREE '$OOM_TREE': not yes or no; using no" ;;
 		esac
+		oomguard_whoami
 		# 60: WAIT_SECS_DEFAULT in src/num.h (tests/docs.bats checks they agree).
 		oomguard_run -n "$OOM_SCORE_ADJ" -f "$OOM_PIDFILE" -w "${OOM_WAIT:-60}" -b \
 			${oomguard_tree:+"$oomguard_tree"} ${oomguard_restart:+"$oomguard_restart"}
@@ -110,6 +138,6 @@ restart | force-reload | try-restart | condrestart | force-restart)
 	;;
 esac
 unset oomguard_action oomguard_restart oomguard_bin oomguard_try oomguard_out oomguard_rc \
-	oomguard_line oomguard_logger oomguard_tree
-unset -f oomguard_say oomguard_run oomguard_main
+	oomguard_line oomguard_logger oomguard_tree oomguard_name oomguard_from
+unset -f oomguard_say oomguard_run oomguard_whoami oomguard_main
 :
