@@ -2,7 +2,6 @@
  * in force, and OK or why the rule does not hold.  Exit 0 only when every
  * rule holds.  The formats for monitors are in report.c. */
 #include <errno.h>
-#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,9 +199,8 @@ static void check_state(struct report *rep, const struct conf *c)
 		}
 		snprintf(r.name, sizeof r.name, "%s", s->name);
 		r.score = s->score;
-		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail, s->pid
-			 ? (live ? "" : "; it has exited since")
-			 : kill(s->waiter, 0) < 0 && errno == ESRCH ? "; its waiter has exited" : "");
+		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail,
+			 s->pid && !live ? "; it has exited since" : "");
 		row(rep, &r, live ? &p : NULL, adj, !s->pid ? "not running" : !live ? "idle"
 		    : adj == s->score ? "ok" : "differs", detail);
 	}
