@@ -120,21 +120,19 @@ void state_kmsg(const char *line)
 	close(fd);
 }
 
-/* One record, if it is a regular file (a FIFO would hang check) and whole.
- * No user can have made it: the directory is root's only. */
+/* One record, whole.  No user can have made it (the directory is root's
+ * only); O_NONBLOCK: not even a FIFO made by root hangs check. */
 static int read_rec(int dfd, const char *name, struct state_rec *r)
 {
 	char buf[2048], *f[6], *p = buf;
-	struct stat sb;
-	ssize_t len = -1;
+	ssize_t len;
 	long v[3];
 	int fd, i;
 
 	if (!name_ok(name))
 		return -1;
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-		len = read(fd, buf, sizeof buf - 1);
+	len = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (len <= 0 || buf[len - 1] != '\n')
 		return -1;

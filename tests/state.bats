@@ -87,6 +87,15 @@ memcached_with() {
 	assert_line --index 1 --regexp "^memcached +- +- +300 +-  idle: .*; it has exited since\$"
 }
 
+@test "a good start: done, with the pid, its score and where it came from" {
+	bg 0
+	echo "$pid" >"$T/d.pid"
+	run -0 waiter svc -n 300 -f "$T/d.pid" -w 30
+	wait_for has svc done
+	run -0 check --format=tsv
+	assert_output "svc${tab}$pid${tab}sleep${tab}300${tab}300${tab}ok${tab}/etc/default/svc: set pid $pid (from $T/d.pid) OOM score to 300"
+}
+
 @test "a refused pidfile (another user's) is recorded, with why, until the time-out" {
 	bg 0
 	echo "$pid" >"$T/u.pid"
@@ -179,6 +188,20 @@ in_dmesg() { dmesg | grep -qF "$1"; }
 	wait_for has svc timeout
 	run -1 check
 	assert_line --index 1 --partial "not running: /etc/default/svc: wait for pidfile $T/none.pid: timed out after 1 s"
+}
+
+@test "no syslog daemon, and a /dev/kmsg that is no character device: not written" {
+	mkdir "$T/realdev"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	start unshare -m sh -c 'mount --bind /dev "$1/realdev" && mount -t tmpfs tmpfs /dev &&
+		touch /dev/null /dev/kmsg && mount --bind "$1/realdev/null" /dev/null &&
+		touch "$1/ready" && exec sleep 1000' sh "$T"
+	ns=$pid
+	wait_for test -e "$T/ready"
+	run -0 nsenter -m -t "$ns" "$X" -n 300 -f "$T/none.pid" -w 1 -b
+	wait_for no_waiter
+	run -0 nsenter -m -t "$ns" cat /dev/kmsg
+	assert_output ''
 }
 
 @test "a syslog daemon listening: the time-out goes there, not to the kernel log" {
