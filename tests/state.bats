@@ -6,6 +6,7 @@
 # namespace): run this suite under the host lock,
 #   flock /run/oomguard-host.lock bats tests/state.bats
 # shellcheck disable=SC2154 # $T and $pid are set by common.bash
+# shellcheck disable=SC2030,SC2031 # $ns is each test's own
 bats_require_minimum_version 1.5.0
 load common
 
@@ -74,7 +75,7 @@ memcached_with() {
 
 @test "memcached, a good start: check shows the daemon, its score and where it came from" {
 	memcached_with OOM_SCORE_ADJ=300 OOM_PIDFILE=/run/memcached.pid OOM_WAIT=30
-	wait_for has memcached done
+	wait_for has memcached 'done'
 	d=$(cat /run/memcached.pid)
 	run -0 check --format=tsv
 	assert_output "memcached${tab}$d${tab}memcached${tab}300${tab}300${tab}ok${tab}/etc/default/memcached: set pid $d (from /run/memcached.pid) OOM score to 300"
@@ -91,7 +92,7 @@ memcached_with() {
 	bg 0
 	echo "$pid" >"$T/d.pid"
 	run -0 waiter svc -n 300 -f "$T/d.pid" -w 30
-	wait_for has svc done
+	wait_for has svc 'done'
 	run -0 check --format=tsv
 	assert_output "svc${tab}$pid${tab}sleep${tab}300${tab}300${tab}ok${tab}/etc/default/svc: set pid $pid (from $T/d.pid) OOM score to 300"
 }
@@ -213,7 +214,7 @@ in_dmesg() { dmesg | grep -qF "$1"; }
 	run -0 nsenter -m -t "$ns" "$X" -n 300 -f "$T/nolog.pid" -w 1 -b
 	wait_for grep -qs "wait for pidfile $T/nolog.pid: timed out" "$T/syslog"
 	wait_for no_waiter
-	! in_dmesg "$T/nolog.pid"
+	run ! in_dmesg "$T/nolog.pid"
 }
 
 @test "hostile: a state directory owned by another user is refused, by the waiter and by check" {
