@@ -160,6 +160,7 @@ memcached_with() {
 @test "a name that is no plain file name is never recorded" {
 	run -4 env OOMGUARD_NAME=../esc OOMGUARD_FROM=x "$X" -n 300 -f "$T/none.pid" -w 1
 	run -4 env OOMGUARD_NAME=.hidden "$X" -n 300 -f "$T/none.pid" -w 1
+	run -4 env OOMGUARD_NAME="a b" "$X" -n 300 -f "$T/none.pid" -w 1
 	run -4 env OOMGUARD_NAME=ok "$X" -n 300 -f "$T/none.pid" -w 1
 	run ls -A "$ST"
 	assert_output ok
