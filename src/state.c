@@ -113,10 +113,12 @@ void state_kmsg(const char *line)
 	fd = open("/dev/kmsg", O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	n = snprintf(buf, sizeof buf, "<28>oomguard[%ld]: %s\n", (long)getpid(),
 		     msg_esc(esc, sizeof esc, line));
-	/* Rate-limited by the kernel since 4.10 (printk.devkmsg): a failed
+	/* Rate-limited by the kernel since 4.10 (printk.devkmsg).  A failed
 	 * write has nowhere else to go. */
-	if (fstat(fd, &sb) == 0 && S_ISCHR(sb.st_mode) && write(fd, buf, (size_t)n) < 0)
-		n = 0;
+	if (fstat(fd, &sb) < 0 || !S_ISCHR(sb.st_mode) || write(fd, buf, (size_t)n) < 0) {
+		close(fd);
+		return;
+	}
 	close(fd);
 }
 
@@ -176,7 +178,8 @@ int state_load(struct state_rec **out, size_t *count)
 	}
 	if (d)
 		closedir(d);
-	qsort(v, n, sizeof *v, by_name);
+	if (n)
+		qsort(v, n, sizeof *v, by_name);
 	*out = v;
 	*count = n;
 	return -refused;
