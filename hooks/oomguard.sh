@@ -26,9 +26,12 @@ oomguard_say() {
 	done
 }
 
-# Run oomguard; relay what it says; never fail.
+# Run oomguard; relay what it says; never fail.  The waiter records its
+# outcome under the name and file of oomguard_name and oomguard_from, for
+# oomguard check (oomguard(8), STATE DIRECTORY): given to it alone.
 oomguard_run() {
-	if oomguard_out=$("$oomguard_bin" "$@" 2>&1); then
+	if oomguard_out=$(OOMGUARD_NAME=${oomguard_name:-} OOMGUARD_FROM=${oomguard_from:-} \
+		"$oomguard_bin" "$@" 2>&1); then
 		oomguard_rc=0
 	else
 		oomguard_rc=$?
@@ -42,6 +45,16 @@ oomguard_run() {
 		oomguard_say "oomguard: protect $oomguard_name: failed (exit $oomguard_rc); starting it anyway"
 	fi
 	return 0
+}
+
+# The file of the first place that holds the service's variables.
+oomguard_whoami() {
+	for oomguard_from in "/etc/default/$oomguard_name" "/etc/sysconfig/$oomguard_name" \
+		"/etc/conf.d/$oomguard_name" "$PWD/conf" ''; do
+		if [ -z "$oomguard_from" ] || [ -f "$oomguard_from" ]; then
+			break
+		fi
+	done
 }
 
 oomguard_main() {
@@ -79,6 +92,7 @@ oomguard_main() {
 		[Nn][Oo] | [Ff][Aa][Ll][Ss][Ee] | [Oo][Ff][Ff] | 0) ;;
 		*) oomguard_say "oomguard: parse OOM_TREE '$OOM_TREE': not yes or no; using no" ;;
 		esac
+		oomguard_whoami
 		# 60: WAIT_SECS_DEFAULT in src/num.h (tests/docs.bats checks they agree).
 		oomguard_run -n "$OOM_SCORE_ADJ" -f "$OOM_PIDFILE" -w "${OOM_WAIT:-60}" -b \
 			${oomguard_tree:+"$oomguard_tree"} ${oomguard_restart:+"$oomguard_restart"}
@@ -92,15 +106,18 @@ oomguard_action=${RC_CMD:-${1:-}}
 if [ -z "$oomguard_action" ] && [ -d ./supervise ]; then
 	oomguard_action=start
 fi
-# The service's name, for the messages: the table's (50-oomguard), OpenRC's,
-# a run script's directory, or the init script's own name (sourced files
-# share their caller's $0), as 40-runit and 50-oomguard name it.
-oomguard_name=${OOMGUARD_SERVICE:-${RC_SVCNAME:-}}
+# The service's name, for the messages and the waiter's record: the
+# table's (50-oomguard), OpenRC's, Upstart's, a run script's directory, or
+# the init script's own name (sourced files share their caller's $0; the
+# init-d-script framework names the script in __init_d_script_name), as
+# 40-runit and 50-oomguard name it.
+oomguard_name=${OOMGUARD_SERVICE:-${RC_SVCNAME:-${UPSTART_JOB:-}}}
 if [ -z "$oomguard_name" ] && [ "${0##*/}" = run ] && [ -d ./supervise ]; then
 	oomguard_name=${PWD##*/}
 fi
 if [ -z "$oomguard_name" ]; then
-	oomguard_name=${0##*/}
+	oomguard_name=${__init_d_script_name:-$0}
+	oomguard_name=${oomguard_name##*/}
 	case $oomguard_name in
 	[SK][0-9][0-9]?*) oomguard_name=${oomguard_name#???} ;;
 	esac
@@ -124,6 +141,6 @@ restart | force-reload | try-restart | condrestart | force-restart)
 	;;
 esac
 unset oomguard_action oomguard_restart oomguard_bin oomguard_try oomguard_out oomguard_rc \
-	oomguard_line oomguard_logger oomguard_tree oomguard_name
-unset -f oomguard_say oomguard_run oomguard_main
+	oomguard_line oomguard_logger oomguard_tree oomguard_name oomguard_from
+unset -f oomguard_say oomguard_run oomguard_whoami oomguard_main
 :

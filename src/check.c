@@ -17,6 +17,7 @@
 #include "report.h"
 #include "rules.h"
 #include "score.h"
+#include "state.h"
 
 /* No score could be read: outside -1000..1000 and the legacy scale. */
 #define ADJ_UNKNOWN (SCORE_MIN - 1)
@@ -172,6 +173,40 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		    : "no process matches now");
 }
 
+/* The services that a hook in /etc/default (or the like) protects, with no
+ * rule here: their pidfile waiter's last outcome (state.h), and the value
+ * in force now in the process it found. */
+static void check_state(struct report *rep, const struct conf *c)
+{
+	struct state_rec *v;
+	struct rule r;
+	struct pinfo p;
+	size_t n, i;
+
+	memset(&r, 0, sizeof r);
+	rep->bad |= state_load(&v, &n) < 0;
+	for (i = 0; i < n; i++) {
+		const struct state_rec *s = &v[i];
+		char detail[900];
+		int fd, sc, adj = ADJ_UNKNOWN, live = s->pid && pinfo_read(s->pid, &p) == 0;
+
+		if (conf_find(c, s->name))
+			continue;
+		if (live && (fd = proc_open(s->pid)) >= 0) {
+			if (score_read(fd, &sc, &adj) < 0)
+				adj = ADJ_UNKNOWN;
+			close(fd);
+		}
+		snprintf(r.name, sizeof r.name, "%s", s->name);
+		r.score = s->score;
+		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail,
+			 s->pid && !live ? "; it has exited since" : "");
+		row(rep, &r, live ? &p : NULL, adj, !s->pid ? "not running" : !live ? "idle"
+		    : adj == s->score ? "ok" : "differs", detail);
+	}
+	free(v);
+}
+
 struct check_opts {
 	const char *path, *output;
 	int named;
@@ -311,6 +346,7 @@ int check_main(int argc, char **argv)
 	n = proc_scan(&v);
 	for (k = 0; k < c.n; k++)
 		check_rule(&rep, &c, k, pf_pid, pf_start, v, n);
+	check_state(&rep, &c);
 	free(v);
 	free(pf_pid);
 	free(pf_start);

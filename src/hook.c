@@ -15,6 +15,7 @@
 #include "pidfile.h"
 #include "rules.h"
 #include "score.h"
+#include "state.h"
 
 static const char usage[] = "usage: oomguard apply [-c CONFIG] [-r] NAME PID\n";
 
@@ -66,6 +67,7 @@ int hook_main(int argc, char **argv)
 		rule_pidwait(r, &w);
 		w.background = 1;
 		w.restart = restart;
+		state_name(argv[i], path);
 		if (pidfile_wait(&w, r->score) != EXIT_OK && rc == EXIT_OK)
 			rc = EXIT_FAIL;
 	}

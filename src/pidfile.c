@@ -19,6 +19,7 @@
 #include "pidfile.h"
 #include "proc.h"
 #include "score.h"
+#include "state.h"
 
 #ifndef CLOCK_BOOTTIME
 #define CLOCK_BOOTTIME 7	/* Linux 2.6.39; older libc headers lack the name */
@@ -569,15 +570,25 @@ int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 	return probe(w, v, pid, start, why, n) == P_FOUND;
 }
 
+/* What the waiter found, said (to syslog when detached) and recorded for
+ * check (state.h): a host without a syslog daemon would lose it. */
+static void outcome(const char *what, int pid, int score, const char *line, int loud)
+{
+	if (loud)
+		say("%s", line);
+	state_put(what, pid, score, line);
+}
+
 static int wait_loop(const struct pidwait *w, const char *shown, int score)
 {
 	struct notify nt;
 	long long deadline = w->timeout ? now_ms() + (long long)w->timeout * 1000 : 0;
 	int recheck = RECHECK_MIN_MS;
-	char why[800] = "", said[800] = "";
+	char why[800] = "", said[800] = "", told[800] = "", line[1100];
 	struct pidview v;
 
 	memset(&v, 0, sizeof v);
+	state_name(NULL, NULL);
 	notify_open(&nt, w->path);
 	for (;;) {
 		unsigned long long start;
@@ -585,14 +596,16 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 
 		if (r == P_FOUND) {
 			int rc = w->tree ? apply_tree_pinned(pid, start, score)
-				: score_set(pid, score, start);
+				: score_set(pid, score, start), err = errno;
 			/* Gone between reading and writing: the daemon may be
 			 * restarting; its next pidfile is still worth waiting for. */
 			if (rc != EXIT_GONE) {
 				notify_close(&nt);
-				if (rc == EXIT_OK && w->background)
-					say("set pid %d (from %s)%s OOM score to %d", pid, shown,
-					    w->tree ? " and its descendants" : "", score);
+				snprintf(line, sizeof line, "set pid %d (from %s)%s OOM score to %d%s%s",
+					 pid, shown, w->tree ? " and its descendants" : "", score,
+					 rc ? ": " : "", rc ? strerror(err) : "");
+				outcome(rc ? "failed" : "done", pid, score, line,
+					!rc && w->background);
 				return rc;
 			}
 			snprintf(why, sizeof why, "names pid %d, which exited before its score "
@@ -601,17 +614,26 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 		}
 		/* Say once, not only at the timeout: an administrator should
 		 * learn why a wait without end does nothing. */
-		if (r == P_UNTRUSTED && strcmp(why, said)) {
-			say("refuse pidfile %s: %s", shown, why + strlen(UNTRUSTED));
-			memcpy(said, why, sizeof said);
+		if (strcmp(why, told)) {
+			snprintf(line, sizeof line, r == P_UNTRUSTED ? "refuse pidfile %s: %s"
+				 : "wait for pidfile %s: the file %s", shown,
+				 r == P_UNTRUSTED ? why + strlen(UNTRUSTED) : why);
+			outcome(r == P_UNTRUSTED ? "refused" : "waiting", 0, score, line,
+				r == P_UNTRUSTED && strcmp(why, said));
+			memcpy(told, why, sizeof told);
+			if (r == P_UNTRUSTED)
+				memcpy(said, why, sizeof said);
 		}
 		if (deadline) {
 			long long d = deadline - now_ms();
 
 			if (d <= 0) {
 				notify_close(&nt);
-				say("wait for pidfile %s: timed out after %d s: the file %s", shown,
-				    w->timeout, why);
+				snprintf(line, sizeof line, "wait for pidfile %s: timed out after %d s: "
+					 "the file %s", shown, w->timeout, why);
+				outcome("timeout", 0, score, line, 1);
+				if (w->background)
+					state_kmsg(line);
 				return EXIT_TIMEOUT;
 			}
 			left = d > 1000000000 ? 1000000000 : (int)d;
@@ -624,7 +646,6 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 			recheck = RECHECK_MAX_MS;
 	}
 }
-
 
 int pidfile_wait(const struct pidwait *w, int score)
 {

@@ -27,6 +27,9 @@ setup() {
 	T=$(test_tmp)
 	PIDS=
 	unset OOMGUARD_PROC OOM_SCORE_ADJ oomprotect
+	# The waiters' records (oomguard(8), STATE DIRECTORY): each test its
+	# own, never the host's /run/oomguard, which check would then read.
+	export OOMGUARD_STATE_DIR="$T/ogstate"
 	if declare -F local_setup >/dev/null; then local_setup; fi
 }
 

@@ -1,0 +1,34 @@
+#ifndef OOMGUARD_STATE_H
+#define OOMGUARD_STATE_H
+
+/* The last outcome of each named service's pidfile waiter, one file per
+ * service in a root-only directory (/run/oomguard), for oomguard check:
+ * a detached waiter's only other voice is syslog, which a minimal host
+ * does not run. */
+#include <stddef.h>
+
+#define STATE_NAME_MAX 64
+
+struct state_rec {
+	char name[STATE_NAME_MAX];
+	char outcome[12];	/* waiting done refused timeout failed */
+	char from[256];		/* the file that asked: /etc/default/NAME */
+	char detail[600];
+	int waiter, pid, score;
+};
+
+/* Name this process's records: the service, and the file of its rule.
+ * Without it (or with a name that is no plain file name) nothing is
+ * recorded.  NULL name: from OOMGUARD_NAME and OOMGUARD_FROM, which the
+ * hook sets for its waiter only. */
+void state_name(const char *name, const char *from);
+/* Record, atomically, replacing the last record (msg_esc'd values). */
+void state_put(const char *outcome, int pid, int score, const char *detail);
+/* Say a detached waiter's failure where an administrator still looks when
+ * nothing listens on /dev/log: the kernel log (dmesg). Never blocks. */
+void state_kmsg(const char *line);
+/* The records, sorted by name, in *v (to free) and *n: 0, or -1 when the
+ * directory is refused (and said). */
+int state_load(struct state_rec **v, size_t *n);
+
+#endif
