@@ -308,6 +308,8 @@ static int print_nagios(const struct report_rows *rs)
 		printf(" %s=%lu;;;;", labels[i], (unsigned long)count[i]);
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
+		if (rs->v[i].want == REPORT_NONE)
+			continue;	/* a bad line has no score */
 		nagios_label("score_", rs->v[i].rule);
 		nagios_value(rs, &g);
 	}
