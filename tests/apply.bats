@@ -79,7 +79,7 @@ local_setup() {
 
 @test "a bad line for this service is said as file:line, exits 2, and sets nothing" {
 	spawn
-	printf 'memcached 400\n\nredis-server -5OO\n' >"$C"
+	printf 'memcached 400\n\nredis-server -5OO\nnginx 5 tree=maybe\n' >"$C"
 	run -2 "$OG" apply -c "$C" redis-server "$pid"
 	assert_output "oomguard: parse $C:3: '-5OO': not a score from -1000 to 1000"
 	assert_equal "$(adj_of "$pid")" 0
