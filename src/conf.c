@@ -356,7 +356,7 @@ static void add_bad(struct conf *c, const char *name, const char *path, int line
 		    const char *word, const char *why)
 {
 	struct conf_bad *nb = realloc(c->bad, (c->nbad + 1) * sizeof *nb), *b;
-	char e[512], ew[128], buf[700];
+	char e[512], buf[700];
 
 	if (!nb)
 		die(EXIT_FAIL, "read configuration %s: out of memory", path);
@@ -365,9 +365,11 @@ static void add_bad(struct conf *c, const char *name, const char *path, int line
 	memcpy(b->name, name, strlen(name) + 1);
 	snprintf(buf, sizeof buf, "%s:%d", msg_esc(e, sizeof e, path), lineno);
 	b->where = dup_or_die(buf);
-	if (word)
+	if (word) {
+		char ew[128];
+
 		snprintf(buf, sizeof buf, "'%s': %s", msg_esc(ew, sizeof ew, word), why);
-	else
+	} else
 		snprintf(buf, sizeof buf, "%s", why);
 	b->why = dup_or_die(buf);
 	if (*name)
