@@ -3,6 +3,7 @@
  * rule holds.  The formats for monitors are in report.c. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 struct report {
 	enum report_format fmt;
 	int bad;
+	int cap;	/* CAP_SYS_RESOURCE here: 1, 0, -1 unknown */
+	int watch;	/* a watch of this table runs */
 	struct report_rows rows;
 };
 
@@ -88,10 +91,27 @@ static int inheriting(const struct pinfo *p, int score, struct pstat *v, size_t 
 	return count;
 }
 
+/* Why a value differs, when it can be known; the guess when it cannot. */
+static const char *differs_why(const struct report *rep, const struct rule *r, int adj,
+			       int want)
+{
+	if (want < 0 && want < adj && rep->cap == 0)
+		return ": lowering a score needs CAP_SYS_RESOURCE, which root lacks here "
+		       "(CapEff of /proc/self/status: a container?)";
+	if (!r->pidfile && !rep->watch)
+		return ": no oomguard watch of this table runs, and only the watch keeps "
+		       "exe= and comm= rules";
+	if (rep->watch)
+		return ": changed after the watch set it (the watch sets a process when it "
+		       "starts, execs, or its pidfile changes; SIGHUP it to set every "
+		       "process again)";
+	return " (set after it started? an EACCES dropped by the init system?)";
+}
+
 static void judge(struct report *rep, const struct rule *r, const struct pinfo *p, int want,
 		  struct pstat *v, size_t n)
 {
-	char detail[256] = "";
+	char detail[320] = "";
 	int fd = proc_open(p->pid), sc = 0, adj = ADJ_UNKNOWN, kids, example = 0;
 	unsigned long uid;
 
@@ -103,8 +123,8 @@ static void judge(struct report *rep, const struct rule *r, const struct pinfo *
 	if (adj == ADJ_UNKNOWN)
 		row(rep, r, p, adj, "gone", "exited while being checked");
 	else if (adj != want) {
-		snprintf(detail, sizeof detail, "the value in force is %d, not %d "
-			 "(set after it started? an EACCES dropped by the init system?)", adj, want);
+		snprintf(detail, sizeof detail, "the value in force is %d, not %d%s", adj,
+			 want, differs_why(rep, r, adj, want));
 		row(rep, r, p, adj, "differs", detail);
 	} else if (want == SCORE_MIN)
 		row(rep, r, p, adj, "risk", "-1000: unkillable, and every child inherits it; "
@@ -176,15 +196,14 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 /* The services that a hook in /etc/default (or the like) protects, with no
  * rule here: their pidfile waiter's last outcome (state.h), and the value
  * in force now in the process it found. */
-static void check_state(struct report *rep, const struct conf *c)
+static void check_state(struct report *rep, const struct conf *c, const struct state_rec *v,
+			size_t n)
 {
-	struct state_rec *v;
 	struct rule r;
 	struct pinfo p;
-	size_t n, i;
+	size_t i;
 
 	memset(&r, 0, sizeof r);
-	rep->bad |= state_load(&v, &n) < 0;
 	for (i = 0; i < n; i++) {
 		const struct state_rec *s = &v[i];
 		char detail[900];
@@ -204,7 +223,130 @@ static void check_state(struct report *rep, const struct conf *c)
 		row(rep, &r, live ? &p : NULL, adj, !s->pid ? "not running" : !live ? "idle"
 		    : adj == s->score ? "ok" : "differs", detail);
 	}
-	free(v);
+}
+
+/* The bad lines of the table, after the rules: a row each, named by
+ * FILE:LINE (unique, where a service name may be given twice). */
+static void bad_rows(struct report *rep, const struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nbad; i++) {
+		const struct conf_bad *b = &c->bad[i];
+
+		if (rep->fmt > REPORT_TSV)
+			report_add(&rep->rows, b->where, 0, NULL, REPORT_NONE, REPORT_NONE,
+				   "bad line", b->why);
+		else if (rep->fmt == REPORT_TSV)
+			printf("%s\t-\t-\t-\t-\tbad line\t%s\n", b->where, b->why);
+		else
+			printf("%-16s %7s %-15s %5s %5s  bad line: %s\n", b->where, "-", "-",
+			       "-", "-", b->why);
+	}
+}
+
+/* CAP_SYS_RESOURCE (bit 24 of CapEff) of check itself, run as root: root
+ * without it (LXC, OpenVZ, Docker's default) cannot lower any score, and
+ * neither can the hooks nor the watch on this host.  1, 0, -1 unknown. */
+static int cap_resource(void)
+{
+	char buf[4096], *p, *nl;
+	long caps;
+	int fd = geteuid() == 0 ? proc_open(0) : -1, len;
+
+	if (fd < 0)
+		return -1;
+	len = proc_read(fd, "status", buf, sizeof buf);
+	close(fd);
+	if (len < 0 || !(p = strstr(buf, "\nCapEff:")))
+		return -1;
+	for (p += 8; *p == ' ' || *p == '\t'; p++)
+		;
+	if ((nl = strchr(p, '\n')))
+		*nl = '\0';
+	if (num_parse(p, 16, 0, LONG_MAX, &caps))
+		return -1;
+	return (int)(caps >> 24 & 1);
+}
+
+/* Does "--WORD" (or "--WORD=...") abbreviate --NAME, as getopt_long takes it? */
+static int long_is(const char *arg, const char *name)
+{
+	size_t n = strcspn(arg + 2, "=");
+
+	return n && !strncmp(arg + 2, name, n);
+}
+
+/* The table a watch's arguments name (after "watch"): watch's grammar,
+ * "+c:i:sbP:" and its long names. */
+static const char *watch_config(int argc, char **argv)
+{
+	const char *cfg = CONF_DEFAULT;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--"); i++) {
+		char *a = argv[i], *eq = strchr(a, '=');
+		int takes = long_is(a, "config") || long_is(a, "interval") || long_is(a, "pidfile");
+
+		if (a[1] == '-') {
+			if (takes && !eq)
+				i++;
+			if (long_is(a, "config"))
+				cfg = eq ? eq + 1 : i < argc ? argv[i] : cfg;
+			continue;
+		}
+		for (a++; *a && !strchr("ciP", *a); a++)
+			;
+		if (*a && !a[1])
+			i++;
+		if (*a == 'c')
+			cfg = a[1] ? a + 1 : i < argc ? argv[i] : cfg;
+	}
+	return cfg;
+}
+
+/* Is PID a watch of root's over the table WANT (resolved)? */
+static int watch_of(int pid, const char *want)
+{
+	char args[4096], *argv[64], path[PATH_MAX + 64], got[PATH_MAX];
+	const char *cfg;
+	int fd = proc_open(pid), len = -1, argc = 0, k;
+	uid_t uid = 1;
+
+	if (fd >= 0) {
+		len = proc_uid(fd, &uid) < 0 ? -1 : proc_read(fd, "cmdline", args, sizeof args);
+		close(fd);
+	}
+	if (len <= 0 || uid != 0)
+		return 0;
+	for (k = 0; k < len && argc < 63; k += (int)strlen(args + k) + 1)
+		argv[argc++] = args + k;
+	argv[argc] = NULL;
+	if (argc < 2 || strcmp(argv[1], "watch"))
+		return 0;
+	cfg = watch_config(argc - 1, argv + 1);
+	/* A relative -c is the watch's own working directory's. */
+	if (cfg[0] == '/')
+		snprintf(path, sizeof path, "%s", cfg);
+	else
+		snprintf(path, sizeof path, "%s/%d/cwd/%s", proc_root(), pid, cfg);
+	return realpath(path, got) && !strcmp(got, want);
+}
+
+/* A watch of this table: found among the processes (root's, named oomguard,
+ * "watch" its first argument, -c the same file), not through a pidfile, so
+ * that one in the foreground under runit, s6 or Upstart counts too. */
+static int watch_runs(const char *table, const struct pstat *v, size_t n)
+{
+	char want[PATH_MAX];
+	size_t i;
+
+	if (!realpath(table, want))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i].comm, "oomguard") && watch_of(v[i].pid, want))
+			return 1;
+	return 0;
 }
 
 struct check_opts {
@@ -314,16 +456,79 @@ static void load(const struct check_opts *o, struct conf *c)
 		report_unknown(why ? why : "read the table: refused");
 }
 
+/* No rule, no bad line, no service a hook recorded: a header and exit 0
+ * would read "all is well"
+ * on a host where nothing is protected.  One line in WHY instead (said),
+ * and exit 1 (WARNING for nagios). */
+static int empty(const struct check_opts *o, const struct conf *c, size_t recorded, char *why,
+		 size_t n)
+{
+	char e[512];
+
+	if (c->n || c->nbad || c->refused || recorded)
+		return 0;
+	snprintf(why, n, "check %s: no rules, in it or its .d directory: add one with "
+		 "oomguard protect, see oomguard.conf(5)", msg_esc(e, sizeof e, o->path));
+	say("%s", why);
+	return 1;
+}
+
+/* The rows: every rule, every service a hook recorded (and no rule names),
+ * then every bad line.  The number of records. */
+static size_t check_all(struct report *rep, const struct conf *c, const char *path)
+{
+	int *pf_pid = calloc(c->n + 1, sizeof *pf_pid);
+	unsigned long long *pf_start = calloc(c->n + 1, sizeof *pf_start);
+	struct state_rec *sv;
+	struct pstat *v;
+	size_t n, k, ns;
+
+	if (!pf_pid || !pf_start)
+		die(EXIT_FAIL, "check: out of memory");
+	probe_pidfiles(c, pf_pid, pf_start);
+	rep->bad |= state_load(&sv, &ns) < 0;
+	if (rep->fmt == REPORT_TEXT && (c->n || c->nbad || ns))
+		printf("%-16s %7s %-15s %5s %5s  %s\n", "RULE", "PID", "COMMAND", "WANT", "NOW",
+		       "STATUS");
+	n = proc_scan(&v);
+	rep->cap = cap_resource();
+	rep->watch = watch_runs(path, v, n);
+	for (k = 0; k < c->n; k++)
+		check_rule(rep, c, k, pf_pid, pf_start, v, n);
+	check_state(rep, c, sv, ns);
+	bad_rows(rep, c);
+	free(sv);
+	free(v);
+	free(pf_pid);
+	free(pf_start);
+	return ns;
+}
+
+/* 0 when every rule holds; 1 when one does not, a file was refused or
+ * the table is empty; 2 for a bad line.  Nagios: its states. */
+static int verdict(const struct report *rep, const struct conf *c, const char *none)
+{
+	int rc = rep->bad ? EXIT_FAIL : EXIT_OK;
+
+	if (rep->fmt == REPORT_NAGIOS && none) {
+		report_nagios_empty(none + 6);	/* past "check " */
+		return NAGIOS_WARNING;
+	}
+	if (rep->fmt == REPORT_NAGIOS)
+		return report_print(rep->fmt, &rep->rows);
+	if (rep->fmt > REPORT_TSV && report_print(rep->fmt, &rep->rows) != EXIT_OK)
+		rc = EXIT_FAIL;
+	return c->nbad ? EXIT_USAGE : rc;
+}
+
 int check_main(int argc, char **argv)
 {
 	struct check_opts o;
 	struct report rep;
 	struct conf c;
-	struct pstat *v;
-	int *pf_pid, rc;
-	unsigned long long *pf_start;
+	char none[700];
 	const char *why;
-	size_t n, k;
+	int rc, is_empty;
 
 	parse_opts(argc, argv, &o);
 	if (o.fmt > REPORT_TSV)
@@ -335,25 +540,11 @@ int check_main(int argc, char **argv)
 	rep.fmt = o.fmt;
 	/* A file refused as untrusted (said on stderr) is a rule not held. */
 	rep.bad = c.refused > 0;
-	pf_pid = calloc(c.n + 1, sizeof *pf_pid);
-	pf_start = calloc(c.n + 1, sizeof *pf_start);
-	if (!pf_pid || !pf_start)
-		die(EXIT_FAIL, "check: out of memory");
-	probe_pidfiles(&c, pf_pid, pf_start);
-	if (rep.fmt == REPORT_TEXT)
-		printf("%-16s %7s %-15s %5s %5s  %s\n", "RULE", "PID", "COMMAND", "WANT", "NOW",
-		       "STATUS");
-	n = proc_scan(&v);
-	for (k = 0; k < c.n; k++)
-		check_rule(&rep, &c, k, pf_pid, pf_start, v, n);
-	check_state(&rep, &c);
-	free(v);
-	free(pf_pid);
-	free(pf_start);
+	/* Empty: no rule, no bad line, and no service a hook has recorded. */
+	is_empty = empty(&o, &c, check_all(&rep, &c, o.path), none, sizeof none);
+	rep.bad |= is_empty;
+	rc = verdict(&rep, &c, is_empty ? none : NULL);
 	conf_free(&c);
-	rc = rep.bad ? EXIT_FAIL : EXIT_OK;
-	if (rep.fmt > REPORT_TSV)
-		rc = report_print(rep.fmt, &rep.rows);
 	report_free(&rep.rows);
 	report_output_done();
 	return rc;

@@ -99,7 +99,7 @@ static const char *option(struct rule *r, char *key, char *val)
 		if (r->has_children)
 			return "given twice";
 		if (score_parse(val, &sc))
-			return "not a score from -1000 to 1000";
+			return SCORE_BAD;
 		r->has_children = 1;
 		r->children = sc;
 	} else if (!strcmp(key, "user")) {
@@ -148,7 +148,7 @@ int conf_parse_line(char *line, struct rule *r, const char **word, const char **
 	}
 	*word = w;
 	if (score_parse(w, &r->score)) {
-		*why = "not a score from -1000 to 1000";
+		*why = SCORE_BAD;
 		return -1;
 	}
 	while ((w = next_word(&p))) {
@@ -189,22 +189,29 @@ static void rule_free(struct rule *r)
 	free(r->comm);
 }
 
-static void add(struct conf *c, struct rule *r, const char *file)
+/* A later line for a name replaces the earlier one, and stands where the
+ * later line stands: a drop-in overrides the main table for watch and check
+ * as it does for apply, and an old exe= or comm= left behind would still
+ * claim processes.  A bad later line replaces it too: a broken override
+ * must not fall back to the very rule it was written to replace. */
+static void drop(struct conf *c, const char *name)
 {
-	struct rule *nr;
 	size_t i;
 
-	/* A later line for a name replaces the earlier one, and stands where
-	 * the later line stands: a drop-in overrides the main table for watch
-	 * and check as it does for apply, and an old exe= or comm= left behind
-	 * would still claim processes. */
 	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->rules[i].name, r->name)) {
+		if (!strcmp(c->rules[i].name, name)) {
 			rule_free(&c->rules[i]);
 			memmove(&c->rules[i], &c->rules[i + 1], (c->n - i - 1) * sizeof *c->rules);
 			c->n--;
 			break;
 		}
+}
+
+static void add(struct conf *c, struct rule *r, const char *file)
+{
+	struct rule *nr;
+
+	drop(c, r->name);
 	nr = realloc(c->rules, (c->n + 1) * sizeof *nr);
 	if (!nr)
 		die(EXIT_FAIL, "read configuration %s: out of memory", file);
@@ -326,38 +333,79 @@ static char *slurp(int fd, size_t *len)
 	return buf;
 }
 
-static int parse_text(char *buf, size_t len, const char *path, struct conf *c)
+/* The service a line names, when its first word is a name: a line too
+ * long or holding a NUL is still that service's line. */
+static void line_name(const char *p, char *name)
 {
-	char *p = buf, *end = buf + len, e[512];
-	int lineno = 0, bad = 0;
+	size_t n;
+
+	while (is_blank(*p))
+		p++;
+	n = strcspn(p, " \t\r#");
+	name[0] = '\0';
+	if (n < CONF_NAME_MAX) {
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (!name_ok(name))
+			name[0] = '\0';
+	}
+}
+
+/* Keep a bad line: its name loses any earlier rule (see drop). */
+static void add_bad(struct conf *c, const char *name, const char *path, int lineno,
+		    const char *word, const char *why)
+{
+	struct conf_bad *nb = realloc(c->bad, (c->nbad + 1) * sizeof *nb), *b;
+	char e[512], buf[700];
+
+	if (!nb)
+		die(EXIT_FAIL, "read configuration %s: out of memory", path);
+	c->bad = nb;
+	b = &c->bad[c->nbad++];
+	memcpy(b->name, name, strlen(name) + 1);
+	snprintf(buf, sizeof buf, "%s:%d", msg_esc(e, sizeof e, path), lineno);
+	b->where = dup_or_die(buf);
+	if (word) {
+		char ew[128];
+
+		snprintf(buf, sizeof buf, "'%s': %s", msg_esc(ew, sizeof ew, word), why);
+	} else
+		snprintf(buf, sizeof buf, "%s", why);
+	b->why = dup_or_die(buf);
+	if (*name)
+		drop(c, name);
+}
+
+/* Every line on its own: a bad one is kept aside and disables only itself,
+ * so that one typo leaves every other service protected. */
+static void parse_text(char *buf, size_t len, const char *path, struct conf *c)
+{
+	char *p = buf, *end = buf + len;
+	int lineno = 0;
 
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p)), *stop = nl ? nl : end;
+		char name[CONF_NAME_MAX];
 		struct rule r;
 		const char *word = "", *why = "";
 		int rc;
 
 		lineno++;
 		*stop = '\0';
+		line_name(p, name);
 		/* CONF_LINE_MAX is 4096, as the message says. */
 		if ((size_t)(stop - p) > CONF_LINE_MAX)
 			why = "line longer than 4096 bytes";
 		else if (strlen(p) != (size_t)(stop - p))
 			why = "a NUL byte";
-		if (*why) {
-			say("parse %s:%d: %s", msg_esc(e, sizeof e, path), lineno, why);
-			bad = 1;
-		} else if ((rc = conf_parse_line(p, &r, &word, &why)) < 0) {
-			char ew[128];
-
-			say("parse %s:%d: '%s': %s", msg_esc(e, sizeof e, path), lineno,
-			    msg_esc(ew, sizeof ew, word), why);
-			bad = 1;
-		} else if (rc > 0)
+		if (*why)
+			add_bad(c, name, path, lineno, NULL, why);
+		else if ((rc = conf_parse_line(p, &r, &word, &why)) < 0)
+			add_bad(c, name, path, lineno, word, why);
+		else if (rc > 0)
 			add(c, &r, path);
 		p = stop + 1;
 	}
-	return bad ? -1 : 0;
 }
 
 /* A file of procfs or sysfs says regular and root-owned, and holds text
@@ -386,7 +434,6 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 	const char *why = NULL;
 	char *buf;
 	size_t len;
-	int rc;
 
 	if (fd < 0 && errno == ENOENT && !must_exist)
 		return 0;
@@ -422,9 +469,9 @@ static int load_at(int dfd, const char *name, const char *path, int must_exist, 
 		free(buf);
 		return refuse(c, path, "", "larger than 1 MiB"), -2;
 	}
-	rc = parse_text(buf, len, path, c);
+	parse_text(buf, len, path, c);
 	free(buf);
-	return rc;
+	return 0;
 }
 
 /* The directory of PATH, resolved and checked; -3 when it does not exist. */
@@ -582,13 +629,31 @@ const struct rule *conf_find(const struct conf *c, const char *name)
 	return NULL;
 }
 
+size_t conf_say_bad(const struct conf *c, const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nbad; i++)
+		if (!name || !strcmp(c->bad[i].name, name)) {
+			say("parse %s: %s", c->bad[i].where, c->bad[i].why);
+			n++;
+		}
+	return n;
+}
+
 void conf_free(struct conf *c)
 {
 	size_t i;
 
 	for (i = 0; i < c->n; i++)
 		rule_free(&c->rules[i]);
+	for (i = 0; i < c->nbad; i++) {
+		free(c->bad[i].where);
+		free(c->bad[i].why);
+	}
 	free(c->rules);
+	free(c->bad);
 	c->rules = NULL;
-	c->n = 0;
+	c->bad = NULL;
+	c->n = c->nbad = 0;
 }

@@ -3,7 +3,8 @@
  * starts inherits the score from birth) and, when the rule names a pidfile,
  * leaves a detached waiter for daemons that reset their score or are
  * started indirectly.  A name with no rule is not an error: every LSB init
- * script passes through here. */
+ * script passes through here, so it is silent about other services' bad
+ * lines. */
 #include <string.h>
 #include <unistd.h>
 
@@ -59,8 +60,12 @@ int hook_main(int argc, char **argv)
 		die(EXIT_USAGE, "parse PID %s: %s", argv[i + 1], why);
 	if (conf_load(path, named, &c) < 0)
 		return EXIT_USAGE;
+	/* Every LSB script passes through here: another service's bad line
+	 * is not this one's business (check lists them all).  This one's own
+	 * bad line leaves it with no rule: said, exit 2, and the hooks start
+	 * the service anyway. */
 	if (!(r = conf_find(&c, argv[i])))
-		return EXIT_OK;
+		return conf_say_bad(&c, argv[i]) ? EXIT_USAGE : EXIT_OK;
 	score_warn_unkillable(r->score);
 	rc = score_set(pid, r->score, 0);
 	if (r->pidfile) {

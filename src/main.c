@@ -208,13 +208,11 @@ static const char *resolve_score(struct opts *o)
 		if (!s)
 			return "read environment OOM_SCORE_ADJ: not set";
 		if ((err = score_parse(s, &o->score)))
-			snprintf(why, sizeof why, "parse OOM_SCORE_ADJ '%.40s': %s: "
-				 "SCORE is an integer from %d to %d", s, err, SCORE_MIN, SCORE_MAX);
+			snprintf(why, sizeof why, "parse OOM_SCORE_ADJ '%.40s': %s", s, err);
 		return err ? why : NULL;
 	}
 	if ((err = score_parse(s, &o->score)))
-		snprintf(why, sizeof why, "parse score '%.40s': %s: SCORE is an integer "
-			 "from %d to %d", s, err, SCORE_MIN, SCORE_MAX);
+		snprintf(why, sizeof why, "parse score '%.40s': %s", s, err);
 	return err ? why : NULL;
 }
 

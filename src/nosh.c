@@ -89,9 +89,12 @@ int nosh_main(int argc, char **argv)
 		if (!arg)
 			die(EXIT_FAIL, "read environment oomprotect: not set");
 	}
-	if (level_parse(arg, &level))
-		die(EXIT_FAIL, "parse level '%s': not an integer from %d to %d "
-		    "or true/yes/on/false/no/off", arg, SCORE_MIN, SCORE_MAX);
+	if (level_parse(arg, &level)) {
+		char e[128];
+
+		die(EXIT_FAIL, "parse level '%s': " SCORE_BAD " (nor true/yes/on/false/no/off)",
+		    msg_esc(e, sizeof e, arg));
+	}
 	if (i >= argc)
 		opt_usage_error(usage, EXIT_FAIL, "parse arguments", "", "missing program");
 	score_warn_unkillable(level);

@@ -29,11 +29,11 @@ const char *num_parse(const char *s, int base, long min, long max, long *out)
 const char *score_parse(const char *s, int *out)
 {
 	long v;
-	const char *why = num_parse(s, 10, SCORE_MIN, SCORE_MAX, &v);
 
-	if (!why)
-		*out = (int)v;
-	return why;
+	if (num_parse(s, 10, SCORE_MIN, SCORE_MAX, &v))
+		return SCORE_BAD;
+	*out = (int)v;
+	return NULL;
 }
 
 const char *pid_parse(const char *s, int *out)

@@ -15,6 +15,11 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* The one reason for every bad score: in the table, -n, OOM_SCORE_ADJ (the
+ * /etc/default hook) and oom-kill-protect's LEVEL, so that a typo reads the
+ * same whichever way it came. */
+#define SCORE_BAD "not a score from -1000 to 1000"
+
 /* Return 0 and store the value, or a short reason why s is not one. */
 const char *num_parse(const char *s, int base, long min, long max, long *out);
 const char *score_parse(const char *s, int *out);

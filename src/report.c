@@ -25,7 +25,8 @@ static const struct {
 } statuses[] = {
 	{ "ok", 0, 0 }, { "idle", 0, 0 }, { "unchecked", 0, 0 },
 	{ "not running", 2, 1 }, { "differs", 2, 1 },
-	{ "risk", 1, 1 }, { "spawner", 1, 1 }, { "claimed", 1, 1 }, { "gone", 1, 1 }
+	{ "risk", 1, 1 }, { "spawner", 1, 1 }, { "claimed", 1, 1 }, { "gone", 1, 1 },
+	{ "bad line", 3, 3 }
 };
 #define NSTATUSES (sizeof statuses / sizeof *statuses)
 
@@ -248,7 +249,8 @@ static void nagios_row(const struct report_row *r)
 		put_esc(r->comm, ESC_TEXT);
 		fputs(")", stdout);
 	}
-	printf(", wanted %d", r->want);
+	if (r->want != REPORT_NONE)
+		printf(", wanted %d", r->want);
 	if (r->now != REPORT_NONE)
 		printf(", in force %d", r->now);
 	fputs(": ", stdout);
@@ -306,6 +308,8 @@ static int print_nagios(const struct report_rows *rs)
 		printf(" %s=%lu;;;;", labels[i], (unsigned long)count[i]);
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
+		if (rs->v[i].want == REPORT_NONE)
+			continue;	/* a bad line has no score */
 		nagios_label("score_", rs->v[i].rule);
 		nagios_value(rs, &g);
 	}
@@ -370,6 +374,8 @@ static int print_prom(const struct report_rows *rs)
 	prom_family("oomguard_score_wanted", "The score the rule sets.");
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
+		if (rs->v[i].want == REPORT_NONE)
+			continue;	/* a bad line wants nothing */
 		prom_rule("oomguard_score_wanted", rs->v[i].rule);
 		printf("} %d\n", rs->v[i].want);
 	}
@@ -438,6 +444,13 @@ void report_unknown(const char *why)
 	put_esc(why, ESC_TEXT);
 	fputs("\n", stdout);
 	exit(NAGIOS_UNKNOWN);
+}
+
+void report_nagios_empty(const char *why)
+{
+	fputs("OOMGUARD WARNING - ", stdout);
+	put_esc(why, ESC_TEXT);
+	fputs(" | rules=0;;;; ok=0;;;; idle=0;;;; bad=0;;;;\n", stdout);
 }
 
 static int cap_fd = -1, saved_err = -1;

@@ -35,6 +35,8 @@ void report_free(struct report_rows *rs);
 /* The nagios format's answer to a bad command line or table: the line on
  * stdout, the exit code UNKNOWN.  WHY is the message said on stderr. */
 void report_unknown(const char *why);
+/* The nagios format's answer to a table with no rule: WARNING, with WHY. */
+void report_nagios_empty(const char *why);
 /* Around conf_load, for the nagios format: what it says on stderr (which
  * NRPE throws away) is kept, and repeated there; the last line is returned. */
 void report_capture_begin(void);

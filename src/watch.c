@@ -334,9 +334,24 @@ static void watch_pidfile_dirs(struct watch *w)
 	}
 }
 
-static int load(struct watch *w, struct conf *c)
+/* The table's good lines; each bad line said, and how many in *bad.  -1
+ * only when a file could not be read at all. */
+static int load(struct watch *w, struct conf *c, size_t *bad)
 {
-	return conf_load(w->path, strcmp(w->path, CONF_DEFAULT) != 0, c);
+	int rc = conf_load(w->path, strcmp(w->path, CONF_DEFAULT) != 0, c);
+
+	*bad = rc < 0 ? 0 : conf_say_bad(c, NULL);
+	return rc;
+}
+
+/* ", N bad lines skipped" for the start and reload lines, or "". */
+static const char *skipped(size_t bad, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (bad)
+		snprintf(buf, n, ", %lu bad line%s skipped", (unsigned long)bad,
+			 bad > 1 ? "s" : "");
+	return buf;
 }
 
 /* A reload keeps what each pidfile was seen to do: a daemon accepted before
@@ -582,9 +597,11 @@ static void parse(int argc, char **argv, struct watch *w, struct wopts *o)
 
 /* Signals through the self-pipe fds; the event sources; the rules applied;
  * the parent of -b told that the daemon is ready. */
-static void setup(struct watch *w, struct conf *c, const struct wopts *o, int fds[2])
+static void setup(struct watch *w, struct conf *c, size_t bad, const struct wopts *o,
+		  int fds[2])
 {
 	struct sigaction sa;
+	char note[64];
 	int ready = o->background ? daemonize(o->pidfile) : -1;
 
 	if (nonblock_pipe(fds) < 0)
@@ -607,7 +624,8 @@ static void setup(struct watch *w, struct conf *c, const struct wopts *o, int fd
 	if (w->ino < 0)
 		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));
 	install(w, c);
-	say("watch: %lu rules from %s", (unsigned long)w->conf.n, w->path);
+	say("watch: %lu rules from %s%s", (unsigned long)w->conf.n, w->path,
+	    skipped(bad, note, sizeof note));
 	if (ready >= 0 && (write(ready, "", 1) != 1 || close(ready) < 0))
 		die(EXIT_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
 }
@@ -617,18 +635,23 @@ static int take_signals(struct watch *w, int fd)
 {
 	unsigned char sig;
 	struct conf c;
+	size_t bad;
+	char note[64];
 
 	while (read(fd, &sig, 1) == 1) {
 		if (sig != SIGHUP) {
 			say("watch: stopped by signal %d", sig);
 			return 0;
 		}
-		if (load(w, &c) < 0) {
+		/* Bad lines are skipped as at start, so that a reload gives the
+		 * rules a restart would; only an unreadable table keeps the old. */
+		if (load(w, &c, &bad) < 0) {
 			conf_free(&c);
 			say("reload %s: kept the rules in force", w->path);
 		} else {
 			install(w, &c);
-			say("reload %s: %lu rules", w->path, (unsigned long)w->conf.n);
+			say("reload %s: %lu rules%s", w->path, (unsigned long)w->conf.n,
+			    skipped(bad, note, sizeof note));
 		}
 	}
 	return 1;
@@ -699,15 +722,19 @@ int watch_main(int argc, char **argv)
 	struct wopts o;
 	struct conf c;
 	int fds[2];
+	size_t bad;
 
 	memset(&w, 0, sizeof w);
 	memset(&o, 0, sizeof o);
 	parse(argc, argv, &w, &o);
-	if (load(&w, &c) < 0) {
+	/* A table of bad lines only still starts a watch (that keeps nothing
+	 * until the table is fixed and reloaded): as with apply, a bad line
+	 * disables only itself. */
+	if (load(&w, &c, &bad) < 0) {
 		conf_free(&c);
 		return EXIT_USAGE;
 	}
-	setup(&w, &c, &o, fds);
+	setup(&w, &c, bad, &o, fds);
 	loop(&w, fds[0]);
 	free(w.pf_pid);
 	free(w.pf_start);

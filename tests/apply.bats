@@ -66,12 +66,39 @@ local_setup() {
 	assert_output ''
 }
 
-@test "a bad line names file, line and word, exits 2, and applies nothing" {
+@test "a bad line for another service: apply is silent and applies its own rule" {
 	spawn
-	printf 'mysql 400\n\nredis 300 tree=maybe\n' >"$C"
-	run -2 "$OG" apply -c "$C" mysql "$pid"
-	assert_output "oomguard: parse $C:3: 'tree=maybe': not yes or no"
+	printf 'memcached 400\n\nredis-server -5OO\nmy service 5\n' >"$C"
+	run -0 "$OG" apply -c "$C" memcached "$pid"
+	assert_output ''
+	assert_equal "$(adj_of "$pid")" 400
+	# A name with no rule at all is silent as well.
+	run -0 "$OG" apply -c "$C" nginx "$pid"
+	assert_output ''
+}
+
+@test "a bad line for this service is said as file:line, exits 2, and sets nothing" {
+	spawn
+	printf 'memcached 400\n\nredis-server -5OO\nnginx 5 tree=maybe\n' >"$C"
+	run -2 "$OG" apply -c "$C" redis-server "$pid"
+	assert_output "oomguard: parse $C:3: '-5OO': not a score from -1000 to 1000"
 	assert_equal "$(adj_of "$pid")" 0
+}
+
+@test "a bad later line for a name replaces the earlier good one: no fallback" {
+	spawn
+	echo 'redis-server 300' >"$C"
+	echo 'redis-server 5OO' >"$T/oomguard.d/override.conf"
+	chmod 644 "$C" "$T/oomguard.d/override.conf"
+	run -2 "$OG" apply -c "$C" redis-server "$pid"
+	assert_output "oomguard: parse $T/oomguard.d/override.conf:1: '5OO': not a score from -1000 to 1000"
+	assert_equal "$(adj_of "$pid")" 0
+	# ... and a good line after a bad one is the rule again, silently.
+	printf 'redis-server 5OO\nredis-server 300\n' >"$C"
+	rm "$T/oomguard.d/override.conf"
+	run -0 "$OG" apply -c "$C" redis-server "$pid"
+	assert_output ''
+	assert_equal "$(adj_of "$pid")" 300
 }
 
 @test "every kind of bad line is refused with its word" {
@@ -84,13 +111,19 @@ local_setup() {
 		x|x|a score must follow the name
 		x 1001|1001|not a score from -1000 to 1000
 		x 12abc|12abc|not a score from -1000 to 1000
-		x/y 5|x/y|not a service name (letters, digits and _.@+-, at most 63)
 		x 5 colour=red|colour=red|unknown option (known: pidfile= exe= comm= user= tree= children= wait=)
 		x 5 pidfile=run/x.pid|pidfile=run/x.pid|not an absolute path
 		x 5 wait=soon|wait=soon|not a whole number of seconds from 0 to 31536000
 		x 5 tree=yes tree=no|tree=no|given twice
 		x 5 tree|tree|not OPTION=VALUE
 	EOF2
+	# A line whose first word is no service name is no service's: apply
+	# says nothing about it; check lists it.
+	echo 'x/y 5' >"$C"
+	run -0 "$OG" apply -c "$C" x "$pid"
+	assert_output ''
+	run -2 "$OG" check -c "$C" --format=tsv
+	assert_output "$C:1	-	-	-	-	bad line	'x/y': not a service name (letters, digits and _.@+-, at most 63)"
 }
 
 @test "a line longer than 4096 bytes is refused" {

@@ -65,14 +65,14 @@ y'
 
 @test "fromenv with a bad OOM_SCORE_ADJ: warns naming it, runs PROG unchanged" {
 	OOM_SCORE_ADJ=lots run -0 with_adj 41 "$OG" -n fromenv -- sh -c 'echo ran; cat /proc/self/oom_score_adj'
-	assert_line --index 0 --partial "parse OOM_SCORE_ADJ 'lots': not an integer"
+	assert_line --index 0 --partial "parse OOM_SCORE_ADJ 'lots': not a score from -1000 to 1000"
 	assert_line --index 1 ran
 	assert_line --index 2 41
 }
 
 @test "a bad SCORE: warns naming it, runs PROG unchanged, PROG's exit status" {
 	run -7 with_adj 42 "$OG" -n 12abc -- sh -c 'echo ran; cat /proc/self/oom_score_adj; exit 7'
-	assert_line --index 0 --partial "parse score '12abc': not an integer"
+	assert_line --index 0 --partial "parse score '12abc': not a score from -1000 to 1000"
 	assert_line --index 0 --partial 'running sh with its score unchanged'
 	assert_line --index 1 ran
 	assert_line --index 2 42
@@ -80,7 +80,7 @@ y'
 
 @test "--strict with a bad SCORE: exit 2, PROG does not run" {
 	run -2 "$OG" --strict -n 1001 -- touch "$T/ran"
-	assert_output --partial "parse score '1001': out of range"
+	assert_output --partial "parse score '1001': not a score from -1000 to 1000"
 	[ ! -e "$T/ran" ]
 }
 
@@ -92,7 +92,7 @@ y'
 
 @test "--strict with a bad OOM_SCORE_ADJ: exit 2, PROG does not run" {
 	OOM_SCORE_ADJ=0x10 run -2 "$OG" -n fromenv --strict -- touch "$T/ran"
-	assert_output --partial "parse OOM_SCORE_ADJ '0x10': not an integer"
+	assert_output --partial "parse OOM_SCORE_ADJ '0x10': not a score from -1000 to 1000"
 	[ ! -e "$T/ran" ]
 }
 

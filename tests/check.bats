@@ -61,13 +61,58 @@ tab=$(printf '\t')
 	assert_output "db${tab}$pid${tab}sleep${tab}300${tab}300${tab}ok${tab}-"
 }
 
-@test "differs: a value set by hand after the daemon started" {
+@test "differs: an exe= rule with no watch of this table says so" {
 	bg 700 "$T/hogx"
 	h=$pid
 	echo 250 >"/proc/$h/oom_score_adj"
 	conf "hog 700 exe=$T/hogx"
 	run -1 "$OG" check -c "$T/og.conf" --format=tsv
-	assert_output "hog${tab}$h${tab}hogx${tab}700${tab}250${tab}differs${tab}the value in force is 250, not 700 (set after it started? an EACCES dropped by the init system?)"
+	assert_output "hog${tab}$h${tab}hogx${tab}700${tab}250${tab}differs${tab}the value in force is 250, not 700: no oomguard watch of this table runs, and only the watch keeps exe= and comm= rules"
+	# A watch of another table is no watch of this one.
+	conf "other 5 comm=nothing-here" && mv "$T/og.conf" "$T/other.conf"
+	"$OG" watch -c "$T/other.conf" >"$T/watch.log" 2>&1 3>&- &
+	PIDS="$PIDS $!"
+	wait_for grep -q 'rules from' "$T/watch.log"
+	conf "hog 700 exe=$T/hogx"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output --partial "differs${tab}the value in force is 250, not 700: no oomguard watch of this table runs"
+}
+
+@test "differs: changed after the watch of this table set it" {
+	bg 0 "$T/hogx"
+	h=$pid
+	conf "hog 700 exe=$T/hogx"
+	# Started from another directory with a relative -c: still this table.
+	(cd "$T" && exec "$OG" watch -i 5 --config=og.conf >"$T/watch.log" 2>&1 3>&-) &
+	PIDS="$PIDS $!"
+	wait_for adj_is "$h" 700
+	echo 250 >"/proc/$h/oom_score_adj"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "hog${tab}$h${tab}hogx${tab}700${tab}250${tab}differs${tab}the value in force is 250, not 700: changed after the watch set it (the watch sets a process when it starts, execs, or its pidfile changes; SIGHUP it to set every process again)"
+}
+
+@test "differs: a negative score without CAP_SYS_RESOURCE (this machine) names the capability" {
+	grep -q '^CapEff:.*' /proc/self/status
+	(( (0x$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status) >> 24 & 1) == 0 )) ||
+		fail "this test needs a machine without CAP_SYS_RESOURCE"
+	bg 0 "$T/hogx"
+	conf "db -500 exe=$T/hogx"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "db${tab}$pid${tab}hogx${tab}-500${tab}0${tab}differs${tab}the value in force is 0, not -500: lowering a score needs CAP_SYS_RESOURCE, which root lacks here (CapEff of /proc/self/status: a container?)"
+}
+
+@test "differs: with CAP_SYS_RESOURCE (fake procfs), the next cause; nothing known: the guess" {
+	fproc 500 1 mysqld /opt/mysqld 0
+	mkdir -p "$T/proc/self"
+	printf 'Name:\tcheck\nCapEff:\t000001ffffffffff\n' >"$T/proc/self/status"
+	conf "db -500 exe=/opt/mysqld"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "db${tab}500${tab}mysqld${tab}-500${tab}0${tab}differs${tab}the value in force is 0, not -500: no oomguard watch of this table runs, and only the watch keeps exe= and comm= rules"
+	# A pidfile rule with no watch: nothing is known, the guess stays.
+	echo 500 >"$T/db.pid"
+	conf "db -500 pidfile=$T/db.pid"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output --partial "differs${tab}the value in force is 0, not -500 (set after it started? an EACCES dropped by the init system?)"
 }
 
 @test "claimed: the process the pidfile names is governed by a later rule" {
@@ -134,11 +179,11 @@ tab=$(printf '\t')
 @test "exit 2: a bad table, a missing -c file, a bad option" {
 	conf "hog 700 exe=hogx"
 	run -2 "$OG" check -c "$T/og.conf"
-	assert_output "oomguard: parse $T/og.conf:1: 'exe=hogx': not an absolute path"
+	assert_line --index 1 "$T/og.conf:1       - -                   -     -  bad line: 'exe=hogx': not an absolute path"
 	for v in 1001 -1001 +1001 0x10; do
 		conf "hog $v"
-		run -2 "$OG" check -c "$T/og.conf"
-		assert_output "oomguard: parse $T/og.conf:1: '$v': not a score from -1000 to 1000"
+		run -2 "$OG" check -c "$T/og.conf" --format=tsv
+		assert_output "$T/og.conf:1${tab}-${tab}-${tab}-${tab}-${tab}bad line${tab}'$v': not a score from -1000 to 1000"
 	done
 	run -2 "$OG" check -c "$T/nothere.conf"
 	assert_output --partial "oomguard: read $T/nothere.conf: No such file or directory"
@@ -213,4 +258,43 @@ tab=$(printf '\t')
 	wait_for comm_is "$n" "$U"
 	run -0 "$OG" check -c "$T/og.conf" --format=tsv
 	assert_output "prot${tab}-${tab}-${tab}-500${tab}-${tab}idle${tab}no process matches now"
+}
+
+@test "one bad line: every other rule is still checked, every bad line listed as file:line, exit 2" {
+	bg 300 "$T/hogx"
+	h=$pid
+	mkdir -p "$T/og.d"
+	conf "hog 300 exe=$T/hogx" "redis-server -5OO" "memcached -300"
+	printf 'x 5 tree=maybe\n' >"$T/og.d/z.conf"
+	chmod 644 "$T/og.d/z.conf"
+	run -2 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "hog${tab}$h${tab}hogx${tab}300${tab}300${tab}ok${tab}-
+memcached${tab}-${tab}-${tab}-300${tab}-${tab}unchecked${tab}no pidfile=, exe= or comm= to find its processes by; the init hook applies it at start
+$T/og.conf:2${tab}-${tab}-${tab}-${tab}-${tab}bad line${tab}'-5OO': not a score from -1000 to 1000
+$T/og.d/z.conf:1${tab}-${tab}-${tab}-${tab}-${tab}bad line${tab}'tree=maybe': not yes or no"
+	run -2 "$OG" check -c "$T/og.conf"
+	assert_line --index 0 --partial RULE
+	assert_line --index 3 "$T/og.conf:2       - -                   -     -  bad line: '-5OO': not a score from -1000 to 1000"
+	run -2 "$OG" check -c "$T/og.conf" --format=json
+	assert_line --index 3 "{\"rule\":\"$T/og.conf:2\",\"pid\":null,\"command\":null,\"want\":null,\"now\":null,\"status\":\"bad line\",\"detail\":\"'-5OO': not a score from -1000 to 1000\"},"
+	run -2 "$OG" check -c "$T/og.conf" --format=prom
+	assert_line "oomguard_rule_ok{rule=\"$T/og.conf:2\"} 0"
+	assert_line "oomguard_rule_status{rule=\"$T/og.conf:2\",status=\"bad line\"} 1"
+	refute_output --partial "oomguard_score_wanted{rule=\"$T/og.conf:2\"}"
+	# The nagios format: UNKNOWN, as for a bad table.
+	run -3 "$OG" check -c "$T/og.conf" --format=nagios
+	assert_line --index 0 --partial "OOMGUARD UNKNOWN - $T/og.conf:2 bad line, $T/og.d/z.conf:1 bad line; 4 rules: 1 ok, 1 idle, 2 bad |"
+	assert_line "UNKNOWN: $T/og.conf:2: bad line: '-5OO': not a score from -1000 to 1000"
+}
+
+@test "an empty or all-comment table says so in one line and points to protect and oomguard.conf(5): exit 1" {
+	for t in '' '# only a comment' '   '; do
+		conf "$t"
+		run -1 "$OG" check -c "$T/og.conf"
+		assert_output "oomguard: check $T/og.conf: no rules, in it or its .d directory: add one with oomguard protect, see oomguard.conf(5)"
+	done
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=nagios
+	assert_output "OOMGUARD WARNING - $T/og.conf: no rules, in it or its .d directory: add one with oomguard protect, see oomguard.conf(5) | rules=0;;;; ok=0;;;; idle=0;;;; bad=0;;;;"
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=json
+	assert_output '[]'
 }

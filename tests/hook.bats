@@ -6,6 +6,7 @@
 # options and variables are untouched, and only stderr carries a warning.
 # shellcheck disable=SC2154 # $pid and $T are set by common.bash
 # shellcheck disable=SC2030,SC2031 # each test exports its own OOMGUARD_BIN
+bats_require_minimum_version 1.5.0
 load common
 
 HOOK_LINE=
@@ -512,4 +513,39 @@ EOF
 	assert_success
 	refute_output --regexp '^oomguard_'
 	refute_line --regexp '^OOMGUARD_(SERVICE|HOOK)='
+}
+
+# --- a bad line in the table (issue 15) ---------------------------------------
+
+@test "init-functions.d: a bad line for another service: this one still gets its rule, nothing is said" {
+	lsb_setup
+	printf 'fakesvc 9\nredis-server -5OO\nmy service 5\n' >"$T/oomguard.conf"
+	lsb_run "$T/init.d/fakesvc" start 0 "Starting fakesvc" 9
+	lsb_run "$T/init.d/other" start 0 "Starting other" 2
+}
+
+@test "init-functions.d: the service's own bad line: named as file:line, started anyway, unprotected" {
+	lsb_setup
+	printf 'other 7\nfakesvc 9O\n' >"$T/oomguard.conf"
+	lsb_run "$T/init.d/fakesvc" start 0 "oomguard: parse $T/oomguard.conf:2: '9O': not a score from -1000 to 1000
+oomguard: protect fakesvc: failed (exit 2); starting it anyway
+Starting fakesvc" 2
+	lsb_run "$T/init.d/other" start 0 "Starting other" 7
+}
+
+@test "one wording for a bad score: the table, -n, OOM_SCORE_ADJ in /etc/default, oom-kill-protect" {
+	local why='not a score from -1000 to 1000'
+	export OOMGUARD_BIN=$OGX
+	write_fake -e
+	write_default 5OO yes
+	invoke - dash start
+	grep -qxF "oomguard: parse score '5OO': $why" "$T/r.err" || fail "/etc/default: $(cat "$T/r.err")"
+	printf 'fake 5OO\n' >"$T/og.conf"
+	chmod 644 "$T/og.conf"
+	run -2 "$OGX" apply -c "$T/og.conf" fake "$$"
+	assert_output "oomguard: parse $T/og.conf:1: '5OO': $why"
+	run -2 "$OGX" -n 5OO -p "$$"
+	assert_output "oomguard: parse score '5OO': $why"
+	run -1 "$TOP/bin/oom-kill-protect" 5OO true
+	assert_output "oom-kill-protect: parse level '5OO': $why (nor true/yes/on/false/no/off)"
 }

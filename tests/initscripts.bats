@@ -246,3 +246,26 @@ by_init_functions() {
 }
 
 newcomer_waiter_gone() { ! pgrep -f "^$NEWCOMER_WAITER" >/dev/null; }
+
+@test "init-functions.d: one bad line (redis-server -5OO): memcached keeps its rule and nginx runs as without the kit, neither says a word; redis-server names its line and starts" {
+	cycle without memcached "" 300
+	cycle without nginx
+	install_hook
+	install -m 644 "$TOP/hooks/init-functions.d/50-oomguard" /lib/lsb/init-functions.d/50-oomguard
+	printf 'memcached 300 pidfile=/run/memcached.pid wait=30\nredis-server -5OO\n' >/etc/oomguard.conf
+	chmod 644 /etc/oomguard.conf
+	cycle with memcached 300
+	cycle with nginx
+	same_as_without with
+	wait_for our_waiters_gone || fail "a waiter is still there: $(pgrep -af "^$T/bin/oomguard")"
+	# The service whose line it is: told where, started anyway, unprotected.
+	run /etc/init.d/redis-server start 3>&-
+	assert_success
+	assert_line "oomguard: parse /etc/oomguard.conf:2: '-5OO': not a score from -1000 to 1000"
+	assert_line "oomguard: protect redis-server: failed (exit 2); starting it anyway"
+	wait_for daemon_pid redis-server >/dev/null
+	assert_equal "$(adj_of "$(daemon_pid redis-server)")" "$(adj_of $$)"
+	run /etc/init.d/redis-server stop 3>&-
+	assert_success
+	refute_output --partial oomguard
+}

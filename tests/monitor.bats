@@ -68,8 +68,8 @@ nagios_grammar() {
 	assert_line --index 1 "OK: hog: pid $hog (hogx), wanted 700, in force 700: ok"
 	assert_line --index 2 "OK: none, wanted 600: idle: no process matches now"
 	assert_line --index 3 "OK: memcached, wanted -300: unchecked: no pidfile=, exe= or comm= to find its processes by; the init hook applies it at start"
-	assert_line --index 4 "CRITICAL: prot: pid $prot (prot), wanted -300, in force 0: differs: the value in force is 0, not -300 (set after it started? an EACCES dropped by the init system?)"
-	assert_line --index 5 "WARNING: raise: pid $raise (raise), wanted 600, in force 200: differs: the value in force is 200, not 600 (set after it started? an EACCES dropped by the init system?)"
+	assert_line --index 4 "CRITICAL: prot: pid $prot (prot), wanted -300, in force 0: differs: the value in force is 0, not -300: lowering a score needs CAP_SYS_RESOURCE, which root lacks here (CapEff of /proc/self/status: a container?)"
+	assert_line --index 5 "WARNING: raise: pid $raise (raise), wanted 600, in force 200: differs: the value in force is 200, not 600: no oomguard watch of this table runs, and only the watch keeps exe= and comm= rules"
 	assert_line --index 6 "CRITICAL: db, wanted -300: not running: pidfile $T/db.pid does not exist"
 	assert_line --index 7 "WARNING: first, wanted 300: claimed: the process its pidfile names is governed by another rule"
 	assert_line --index 8 "OK: second: pid $shared (sleep), wanted 400, in force 400: ok"
@@ -86,11 +86,11 @@ nagios_grammar() {
 	run -0 "$OG" check -c "$T/og.conf" --format=nagios
 	nagios_grammar 0
 	assert_line --index 0 "OOMGUARD OK - 3 rules: 1 ok, 2 idle, 0 bad | rules=3;;;; ok=1;;;; idle=2;;;; bad=0;;;; score_hog=700;;;-1000;1000 score_none=U;;;-1000;1000 score_memcached=U;;;-1000;1000"
-	# An empty table holds.
+	# An empty table protects nothing: WARNING, saying so.
 	conf "# nothing yet"
-	run -0 "$OG" check -c "$T/og.conf" --format=nagios
-	nagios_grammar 0
-	assert_output "OOMGUARD OK - 0 rules: 0 ok, 0 idle, 0 bad | rules=0;;;; ok=0;;;; idle=0;;;; bad=0;;;;"
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=nagios
+	nagios_grammar 1
+	assert_output "OOMGUARD WARNING - $T/og.conf: no rules, in it or its .d directory: add one with oomguard protect, see oomguard.conf(5) | rules=0;;;; ok=0;;;; idle=0;;;; bad=0;;;;"
 }
 
 @test "nagios: risk, spawner and gone are WARNING (fake procfs)" {
@@ -104,10 +104,13 @@ nagios_grammar() {
 }
 
 @test "nagios: UNKNOWN, with the reason on stdout, for a bad table or command line" {
-	conf "hog 700 exe=hogx"
+	conf "hog 700 exe=hogx" "memcached -300"
 	run -3 --separate-stderr "$OG" check -c "$T/og.conf" --format=nagios
-	assert_output "OOMGUARD UNKNOWN - parse $T/og.conf:1: 'exe=hogx': not an absolute path"
-	assert_equal "$stderr" "oomguard: parse $T/og.conf:1: 'exe=hogx': not an absolute path"
+	nagios_grammar 3
+	assert_output "OOMGUARD UNKNOWN - $T/og.conf:1 bad line; 2 rules: 0 ok, 1 idle, 1 bad | rules=2;;;; ok=0;;;; idle=1;;;; bad=1;;;; score_memcached=U;;;-1000;1000
+OK: memcached, wanted -300: unchecked: no pidfile=, exe= or comm= to find its processes by; the init hook applies it at start
+UNKNOWN: $T/og.conf:1: bad line: 'exe=hogx': not an absolute path"
+	assert_equal "$stderr" ""
 	run -3 --separate-stderr "$OG" check -c "$T/nothere.conf" --format=nagios
 	assert_output "OOMGUARD UNKNOWN - read $T/nothere.conf: No such file or directory"
 	# The format is known after the bad option, and still answers.
@@ -150,12 +153,12 @@ nagios_grammar() {
 	run -0 "$NEGATE" -w OK "$OG" check -c "$T/og.conf" --format=nagios
 	conf "hog 700 exe=hogx"
 	run -3 --separate-stderr "$NEGATE" "$OG" check -c "$T/og.conf" --format=nagios
-	assert_output --partial "OOMGUARD UNKNOWN - parse "
+	assert_output --partial "OOMGUARD UNKNOWN - $T/og.conf:1 bad line"
 	run -0 "$NEGATE" -u OK "$OG" check -c "$T/og.conf" --format=nagios
 }
 
 # The statuses of check, as its man page lists them.
-ALL_STATUSES='claimed differs gone idle not running ok risk spawner unchecked'
+ALL_STATUSES='bad line claimed differs gone idle not running ok risk spawner unchecked'
 
 @test "prom: promtool check metrics passes; each status, HELP and TYPE for each metric" {
 	real_scene
@@ -181,14 +184,15 @@ ALL_STATUSES='claimed differs gone idle not running ok risk spawner unchecked'
 	# One series per process: rows without a process or a value have none.
 	assert_equal "$(grep -c '^oomguard_score_adj{' "$T/real.prom")" 4
 	fake_scene
-	run -1 "$OG" check -c "$T/og.conf" --format=prom
+	printf 'broken 5OO\n' >>"$T/og.conf"
+	run -2 "$OG" check -c "$T/og.conf" --format=prom
 	printf '%s\n' "$output" >"$T/fake.prom"
 	run -0 promtool check metrics <"$T/fake.prom"
 	assert_output ''
 	# Every status, each seen somewhere with value 1.
 	run -0 sh -c "sed -n 's/^oomguard_rule_status{.*status=\"\\(.*\\)\"} 1\$/\\1/p' '$T/real.prom' '$T/fake.prom' | sort -u | tr '\n' ' '"
 	assert_output "$ALL_STATUSES "
-	assert_equal "$(grep -c '^oomguard_rule_status{rule="hog",' "$T/fake.prom")" 9
+	assert_equal "$(grep -c '^oomguard_rule_status{rule="hog",' "$T/fake.prom")" 10
 }
 
 # node_exporter with only the textfile collector, on a free port of
@@ -240,7 +244,8 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	assert_equal "$(ls -A "$T/tf")" oomguard.prom
 	# Every status, through node_exporter too.
 	fake_scene
-	run -1 "$OG" check -c "$T/og.conf" --format=prom --output "$T/tf/oomguard.prom"
+	printf 'broken 5OO\n' >>"$T/og.conf"
+	run -2 "$OG" check -c "$T/og.conf" --format=prom --output "$T/tf/oomguard.prom"
 	run -0 scrape
 	assert_line 'node_textfile_scrape_error 0'
 	assert_line 'oomguard_rule_status{rule="mysql",status="risk"} 1'
@@ -264,11 +269,14 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	assert_equal "$(stat -c %a "$T/out.prom")" 644
 	run -0 sh -c "ls -A '$T' | grep -c '^\\.out\\.prom\\.'"
 	assert_output 1
-	# A bad table: exit 2, FILE as it was, no temporary file.
+	# A table that cannot be read: exit 2, FILE as it was, no temporary file.
 	cp "$T/out.prom" "$T/before"
+	run -2 "$OG" check -c "$T/nothere.conf" --format=prom -o "$T/out.prom"
+	cmp "$T/before" "$T/out.prom"
+	# A bad line is a row: FILE written (its rule_ok 0), exit 2.
 	conf "hog 700 exe=hogx"
 	run -2 "$OG" check -c "$T/og.conf" --format=prom -o "$T/out.prom"
-	cmp "$T/before" "$T/out.prom"
+	grep -qx "oomguard_rule_ok{rule=\"$T/og.conf:1\"} 0" "$T/out.prom"
 	run -0 sh -c "ls -A '$T' | grep -c '\\.tmp\$'"
 	assert_output 1
 	# A directory that does not exist: exit 1, said once.
@@ -288,7 +296,7 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	run -0 jq -c '.[0], .[1], .[3], .[5]' "$T/real.json"
 	assert_line --index 0 "{\"rule\":\"hog\",\"pid\":$hog,\"command\":\"hogx\",\"want\":700,\"now\":700,\"status\":\"ok\",\"detail\":null}"
 	assert_line --index 1 '{"rule":"none","pid":null,"command":null,"want":600,"now":null,"status":"idle","detail":"no process matches now"}'
-	assert_line --index 2 "{\"rule\":\"prot\",\"pid\":$prot,\"command\":\"prot\",\"want\":-300,\"now\":0,\"status\":\"differs\",\"detail\":\"the value in force is 0, not -300 (set after it started? an EACCES dropped by the init system?)\"}"
+	assert_line --index 2 "{\"rule\":\"prot\",\"pid\":$prot,\"command\":\"prot\",\"want\":-300,\"now\":0,\"status\":\"differs\",\"detail\":\"the value in force is 0, not -300: lowering a score needs CAP_SYS_RESOURCE, which root lacks here (CapEff of /proc/self/status: a container?)\"}"
 	assert_line --index 3 "{\"rule\":\"db\",\"pid\":null,\"command\":null,\"want\":-300,\"now\":null,\"status\":\"not running\",\"detail\":\"pidfile $T/db.pid does not exist\"}"
 	# The same rows as tsv, field for field.
 	run -1 "$OG" check -c "$T/og.conf" --format=tsv
@@ -296,15 +304,16 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	run -0 jq -r '.[] | [.rule, (.pid // "-"), (.command // "-"), .want, (.now // "-"), .status, (.detail // "-")] | map(tostring) | join("\t")' "$T/real.json"
 	assert_output "$(cat "$T/real.tsv")"
 	fake_scene
-	run -1 "$OG" check -c "$T/og.conf" --format=json
+	printf 'broken 5OO\n' >>"$T/og.conf"
+	run -2 "$OG" check -c "$T/og.conf" --format=json
 	printf '%s\n' "$output" >"$T/fake.json"
 	run -0 jq -c '.[2]' "$T/fake.json"
 	assert_output '{"rule":"hog","pid":400,"command":"hogx","want":700,"now":null,"status":"gone","detail":"exited while being checked"}'
 	run -0 sh -c "jq -r '.[].status' '$T/real.json' '$T/fake.json' | sort -u | tr '\n' ' '"
 	assert_output "$ALL_STATUSES "
-	# An empty table is an empty array.
+	# An empty table is an empty array, and exit 1: nothing is protected.
 	conf "# nothing"
-	run -0 "$OG" check -c "$T/og.conf" --format=json
+	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=json
 	assert_output '[]'
 }
 

@@ -110,11 +110,20 @@ is_down() { sv status "$T/sv/oomguard" | grep -q '^down:'; }
 	run -0 initd stop
 }
 
-@test "sysvinit: a bad table makes start fail with the reason, and starts nothing" {
+@test "sysvinit: a bad line is named at start and skipped; the daemon keeps the good ones" {
 	conf "hog 700 exe=$T/hogx" "bad 5000"
-	run -1 initd start
-	# The reason comes before the daemon would detach, on the caller's stderr.
+	run -0 initd start
+	# The reason comes before the daemon detaches, on the caller's stderr.
 	assert_line --index 0 "Starting oomguard: oomguard: parse $T/og.conf:2: '5000': not a score from -1000 to 1000"
+	bg 0 "$T/hogx"
+	wait_for adj_is "$pid" 700
+	run -0 initd stop
+}
+
+@test "sysvinit: a table that cannot be read makes start fail with the reason, and starts nothing" {
+	chown nobody "$T/og.conf"
+	run -1 initd start
+	assert_line --index 0 "Starting oomguard: oomguard: read $T/og.conf: refused: owned by a user other than root"
 	assert_line --index 1 'failed.'
 	assert [ ! -e "$T/og.pid" ]
 	run -3 initd status

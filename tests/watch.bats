@@ -235,17 +235,48 @@ forks() {
 	assert_equal "$(grep -c "set pid $h (hogx)" "$T/watch.log")" 1
 }
 
-@test "SIGHUP with a bad table keeps the rules in force" {
+@test "SIGHUP with one bad line applies the good ones and names the bad one" {
 	conf "hog 700 exe=$T/hogx"
-	watch_start
-	conf "hog 700 exe=$T/hogx" "broken 2000"
-	kill -HUP "$DPID"
-	wait_for grep -q "reload $T/og.conf: kept the rules in force" "$T/watch.log"
-	grep -q "parse $T/og.conf:2: '2000': not a score" "$T/watch.log"
 	bg 0 "$T/hogx"
-	wait_for adj_is "$pid" 700
+	h=$pid
+	watch_start
+	wait_for adj_is "$h" 700
+	conf "hog 600 exe=$T/hogx" "broken 2000" "raise 300 exe=$T/raisex"
+	kill -HUP "$DPID"
+	wait_for grep -q "reload $T/og.conf: 2 rules, 1 bad line skipped" "$T/watch.log"
+	grep -qx "oomguard: parse $T/og.conf:2: '2000': not a score from -1000 to 1000" "$T/watch.log"
+	wait_for adj_is "$h" 600
+	cp /bin/sleep "$T/raisex"
+	bg 0 "$T/raisex"
+	wait_for adj_is "$pid" 300
 	# Still alive and still listening.
 	kill -0 "$DPID"
+}
+
+@test "SIGHUP with a table that cannot be read keeps the rules in force" {
+	conf "hog 700 exe=$T/hogx"
+	watch_start
+	chown nobody "$T/og.conf"
+	kill -HUP "$DPID"
+	wait_for grep -q "reload $T/og.conf: kept the rules in force" "$T/watch.log"
+	grep -q "read $T/og.conf: refused: owned by a user other than root" "$T/watch.log"
+	bg 0 "$T/hogx"
+	wait_for adj_is "$pid" 700
+	kill -0 "$DPID"
+}
+
+@test "a table of bad lines only: the watch starts, names each, keeps nothing until fixed" {
+	conf "hog 7OO exe=$T/hogx" "hog2 700 exe=hogx"
+	watch_start
+	grep -qx "oomguard: parse $T/og.conf:1: '7OO': not a score from -1000 to 1000" "$T/watch.log"
+	grep -qx "oomguard: parse $T/og.conf:2: 'exe=hogx': not an absolute path" "$T/watch.log"
+	grep -qx "oomguard: watch: 0 rules from $T/og.conf, 2 bad lines skipped" "$T/watch.log"
+	kill -0 "$DPID"
+	conf "hog 700 exe=$T/hogx"
+	kill -HUP "$DPID"
+	wait_for grep -q "reload $T/og.conf: 1 rules$" "$T/watch.log"
+	bg 0 "$T/hogx"
+	wait_for adj_is "$pid" 700
 }
 
 @test "without the proc connector it rescans, says so, and still raises new processes" {
