@@ -39,8 +39,9 @@ local_teardown() {
 
 # kit [SPEC...]: the namespace (overlays of /etc, /usr and /run, then SPEC),
 # with the kit installed in it as a package installs it.
-kit() {
-	ns_start "$T/ns" overlay:/etc overlay:/usr overlay:/run "$@"
+kit() { kit_ns overlay:/etc overlay:/usr overlay:/run "$@"; }
+kit_ns() {
+	ns_start "$T/ns" "$@"
 	ns install -m 755 "$TOP/bin/oomguard" /usr/sbin/oomguard
 	ns install -m 755 "$TOP/protect/oomguard-protect" /usr/sbin/oomguard-protect
 	ns install -m 755 "$TOP/upstart/oomguard-upstart" /usr/sbin/oomguard-upstart
@@ -89,22 +90,23 @@ ns_pid() {
 # debian_case NAME PIDFILE SCORE TARGET: the Debian init script NAME, run in
 # the namespace; protect writes TARGET; the whole cycle.
 debian_case() {
-	local d=$1 pf=$2 s=$3 target=$4 p1 p2
-	[ -x "/etc/init.d/$d" ] || fail "/etc/init.d/$d is not installed (.ci/run installs it)"
+	local d=$1 pf=$2 s=$3 target=$4 verb=${5:-created} p1 p2
+	ns test -x "/etc/init.d/$d" || fail "/etc/init.d/$d is not installed (.ci/run installs it)"
 	etc_listing "$T/etc.before"
 	rc "$d" start
 	wait_for ns_pid "$pf" >/dev/null || fail "$d did not start: $(cat "$T/rc.out")"
 	p1=$(ns_pid "$pf")
 	run -0 OGN protect "$d" "$s"
-	assert_output --partial "created $target"
+	assert_output --partial "$verb $target"
+	# (nginx's workers: its children, which a start would have given it.)
 	assert_output --partial "runs at $s (read back: ok)"
 	assert_equal "$(adj_of "$p1")" "$s"
-	for c in $(descendants "$p1"); do assert_equal "$(adj_of "$c")" "$s"; done
+	for c in $(pgrep -P "$p1"); do assert_equal "$(adj_of "$c")" "$s"; done
 	rc "$d" restart
 	wait_for ns_pid "$pf" "$p1" >/dev/null || fail "$d did not restart: $(cat "$T/rc.out")"
 	p2=$(ns_pid "$pf")
 	wait_for adj_is "$p2" "$s"
-	for c in $(descendants "$p2"); do assert_equal "$(adj_of "$c")" "$s"; done
+	for c in $(pgrep -P "$p2"); do assert_equal "$(adj_of "$c")" "$s"; done
 	snap "$target" 1
 	run -0 OGN protect "$d" "$s"
 	assert_output --partial "$target already says so: nothing changed"
@@ -134,7 +136,7 @@ memcached 300 pidfile=/run/memcached.pid"
 @test "redis-server (Debian init script, no init-functions.d hook): the block in /etc/default, the admin's lines kept" {
 	kit
 	ns cp /etc/default/redis-server "$T/default.orig"
-	debian_case redis-server /run/redis/redis-server.pid 200 /etc/default/redis-server
+	debian_case redis-server /run/redis/redis-server.pid 200 /etc/default/redis-server changed
 	# The file as it was, plus our block at the end.
 	head -c "$(stat -c %s "$T/default.orig")" "$T/copy.1" | cmp - "$T/default.orig"
 	tail -n 5 "$T/copy.1" | head -n 3 | tail -n 2 >"$T/mid"
@@ -356,4 +358,94 @@ og-t 100 exe=$T/daemon  # oomguard protect"
 		sed -n '/^EXIT STATUS/,/^ENVIRONMENT/p' | grep -E '^ {7}[0-9]+( |$)' | awk '{ print $1 }' | sort -n | tr '\n' ' ')
 	assert_equal "$codes" "$man_codes"
 	run -0 shellcheck -s sh "$TOP/protect/oomguard-protect"
+}
+
+ic() { PATH="$T/bin:$PATH" initctl "$@"; }
+job_pid() {
+	local st
+	st=$(ic status "$1" 2>/dev/null) || return 1
+	case $st in
+	*start/running,\ process\ [0-9]*) [ "${st##* }" != "${2:-}" ] && echo "${st##* }" ;;
+	*) return 1 ;;
+	esac
+}
+
+@test "Upstart (a real 1.13.2 session init): the oom stanza in /etc/init/NAME.override, after our marker; stop and start" {
+	"$UP/sbin/init" --version 2>/dev/null | grep -q 'upstart 1\.13\.2' ||
+		fail "no Upstart 1.13.2 in $UP (.ci/run builds it; see tests/upstart-real.bats)"
+	kit
+	mkdir -p "$T/bin" "$T/log"
+	mkdir -m 700 "$T/xdg"
+	ln -s "$UP/sbin/initctl" "$T/bin/initctl"
+	ns mkdir -p /etc/init
+	printf 'exec %s 1000\n' "$T/daemon" | ns sh -c 'cat >/etc/init/og-job.conf'
+	etc_listing "$T/etc.before"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	nsenter -t "$NS_PID" -m -- env -i XDG_RUNTIME_DIR="$T/xdg" HOME="$T" UPSTART_NO_SYSTEM_USERCONFDIR=1 \
+		PATH="$T/bin:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C \
+		sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$@"' sh \
+		"$UP/sbin/init" --user --no-dbus --no-startup-event --confdir /etc/init --logdir "$T/log" \
+		</dev/null >"$T/init.log" 2>&1 3>&- &
+	INIT_PID=$!
+	wait_for test -s "$T/xdg/upstart/sessions/$INIT_PID.session"
+	UPSTART_SESSION=$(sed -n 's/^UPSTART_SESSION=//p' "$T/xdg/upstart/sessions/$INIT_PID.session")
+	export UPSTART_SESSION
+	wait_for ic status og-job
+	ic start og-job >/dev/null
+	p1=$(job_pid og-job)
+	XPATH=$T/bin run -0 OGN protect og-job 320
+	assert_output --partial 'an Upstart job (/etc/init/og-job.conf, Upstart running)'
+	assert_output --partial 'created /etc/init/og-job.override'
+	assert_output --partial 'runs at 320 (read back: ok)'
+	assert_equal "$(adj_of "$p1")" 320
+	ic stop og-job >/dev/null
+	ic start og-job >/dev/null
+	p2=$(job_pid og-job "$p1")
+	assert_equal "$(adj_of "$p2")" 320
+	snap /etc/init/og-job.override 1
+	assert_equal "$(cat "$T/copy.1")" '# oomguard protect: oomguard unprotect og-job removes the oom stanza and this line
+oom score 320'
+	XPATH=$T/bin run -0 OGN protect og-job 320
+	assert_output --partial 'already says so: nothing changed'
+	snap /etc/init/og-job.override 2
+	cmp "$T/copy.1" "$T/copy.2"
+	XPATH=$T/bin run -0 OGN unprotect og-job
+	assert_output --partial 'removed /etc/init/og-job.override'
+	etc_same "$T/etc.before"
+}
+
+@test "OpenRC (a real 0.45.2): the hook block in /etc/conf.d/NAME, the script's pidfile=; restart" {
+	[ "$(cat "$OPENRC/usr/lib/rc/version" 2>/dev/null)" = 0.45.2 ] ||
+		fail "no OpenRC 0.45.2 in $OPENRC (tests/helpers/openrc-fetch.sh fetches it)"
+	kit_ns "overlay:/usr:$OPENRC/usr" "overlay:/etc:$OPENRC/etc" overlay:/run
+	ns mkdir -p /run/openrc
+	for d in daemons exclusive failed hotplugged inactive options scheduled started starting \
+		stopping tmp wasinactive; do
+		ns mkdir -p "/run/openrc/$d"
+	done
+	ns sh -c 'echo default >/run/openrc/softlevel'
+	printf '%s\n' '#!/sbin/openrc-run' "command=$T/daemon" 'command_args=1000' 'command_background=yes' \
+		'pidfile=/run/og-rc.pid' | ns sh -c 'cat >/etc/init.d/og-rc'
+	ns chmod 755 /etc/init.d/og-rc
+	etc_listing "$T/etc.before"
+	rc og-rc start
+	wait_for ns_pid /run/og-rc.pid >/dev/null || fail "og-rc did not start: $(cat "$T/rc.out")"
+	p1=$(ns_pid /run/og-rc.pid)
+	run -0 OGN protect og-rc 330
+	assert_output --partial 'an init script (/etc/init.d/og-rc) that sources /etc/conf.d/og-rc'
+	assert_output --partial 'pidfile /run/og-rc.pid (from the PIDFILE= line of /etc/init.d/og-rc; it names the running daemon'
+	assert_output --partial 'runs at 330 (read back: ok)'
+	assert_equal "$(adj_of "$p1")" 330
+	rc og-rc restart
+	wait_for ns_pid /run/og-rc.pid "$p1" >/dev/null || fail "og-rc did not restart: $(cat "$T/rc.out")"
+	assert_equal "$(adj_of "$(ns_pid /run/og-rc.pid "$p1")")" 330
+	snap /etc/conf.d/og-rc 1
+	grep -qx 'OOM_SCORE_ADJ=330' "$T/copy.1"
+	run -0 OGN protect og-rc 330
+	assert_output --partial 'nothing changed'
+	snap /etc/conf.d/og-rc 2
+	cmp "$T/copy.1" "$T/copy.2"
+	run -0 OGN unprotect og-rc
+	rc og-rc stop
+	etc_same "$T/etc.before"
 }
