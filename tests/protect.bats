@@ -55,7 +55,7 @@ lsb_kit() { ns install -m 644 "$TOP/hooks/init-functions.d/50-oomguard" /lib/lsb
 # The administrator, in the namespace, at score 0.
 OGN() {
 	# shellcheck disable=SC2016 # expanded by the child sh
-	nsenter -t "$NS_PID" -m -- env PATH="${XPATH:-}/usr/sbin:/usr/bin:/sbin:/bin" \
+	nsenter -t "$NS_PID" -m -- env PATH="${XPATH:+$XPATH:}/usr/sbin:/usr/bin:/sbin:/bin" \
 		sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$@"' sh /usr/sbin/oomguard "$@" 3>&-
 }
 
