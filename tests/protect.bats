@@ -199,6 +199,9 @@ EOF
 
 # runit: a real runsvdir on /etc/service in the namespace.
 runit_service() {
+	# Only ours in the scan directory: not the host's services
+	# (default-syslog...), which runsvdir would start in the namespace.
+	ns rm -rf /etc/service
 	ns mkdir -p /etc/sv/og-svc /etc/service
 	printf '%s\n' '#!/bin/sh' 'exec 2>&1' "$1" | ns sh -c 'cat >/etc/sv/og-svc/run'
 	ns chmod 755 /etc/sv/og-svc/run
