@@ -43,7 +43,7 @@ HDRS = $(wildcard src/*.h)
 # The unit tests link only the pure parts.
 UNIT_SRCS = tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c
 
-all: bin/oomguard bin/oom-kill-protect
+all: bin/oomguard bin/oom-kill-protect bin/oomguard-protect
 
 bin/oomguard: $(SRCS) $(HDRS) $(SANSRCS) bin/.sanitize
 	@mkdir -p bin
@@ -55,6 +55,12 @@ BUILD_ID = $(CC) $(SANFLAGS) $(WERROR_FLAGS_$(WERROR))
 bin/.sanitize: FORCE
 	@mkdir -p bin
 	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' >$@
+
+# oomguard protect runs the tool next to it: in the build tree too.
+bin/oomguard-protect: protect/oomguard-protect
+	@mkdir -p bin
+	cp protect/oomguard-protect $@
+	chmod 755 $@
 
 bin/oom-kill-protect:
 	@mkdir -p bin
@@ -178,11 +184,15 @@ install: all
 	install -m 755 bin/oomguard $(DESTDIR)$(SBINDIR)/oomguard
 	ln -sf oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect
 	install -m 755 upstart/oomguard-upstart $(DESTDIR)$(SBINDIR)/oomguard-upstart
+	sed 's|^HOOK=/usr/share/oomguard/|HOOK=$(DATADIR)/|; s|^LSBHOOK=/lib/lsb/init-functions.d/|LSBHOOK=$(LSBDIR)/|' \
+	    protect/oomguard-protect >bin/oomguard-protect.installed
+	install -m 755 bin/oomguard-protect.installed $(DESTDIR)$(SBINDIR)/oomguard-protect
 	install -m 644 hooks/oomguard.sh $(DESTDIR)$(DATADIR)/oomguard.sh
 	sed 's|/usr/share/oomguard/|$(DATADIR)/|' hooks/init-functions.d/50-oomguard >bin/50-oomguard
 	install -m 644 bin/50-oomguard $(DESTDIR)$(LSBDIR)/50-oomguard
 	install -m 644 man/oomguard.8 $(DESTDIR)$(MANDIR)/man8/oomguard.8
 	install -m 644 man/oomguard-upstart.8 $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8
+	install -m 644 man/oomguard-protect.8 $(DESTDIR)$(MANDIR)/man8/oomguard-protect.8
 	# oom-kill-protect is documented in oomguard(8).
 	echo '.so man8/oomguard.8' >bin/oom-kill-protect.8
 	install -m 644 bin/oom-kill-protect.8 $(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8
@@ -195,6 +205,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/oomguard $(DESTDIR)$(SBINDIR)/oom-kill-protect \
 	      $(DESTDIR)$(SBINDIR)/oomguard-upstart $(DESTDIR)$(MANDIR)/man8/oomguard-upstart.8 \
+	      $(DESTDIR)$(SBINDIR)/oomguard-protect $(DESTDIR)$(MANDIR)/man8/oomguard-protect.8 \
 	      $(DESTDIR)$(DATADIR)/oomguard.sh $(DESTDIR)$(LSBDIR)/50-oomguard \
 	      $(DESTDIR)$(MANDIR)/man8/oomguard.8 $(DESTDIR)$(MANDIR)/man5/oomguard.conf.5 \
 	      $(DESTDIR)$(MANDIR)/man8/oom-kill-protect.8

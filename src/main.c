@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "num.h"
@@ -13,6 +14,10 @@
 
 #ifndef VERSION
 #define VERSION "0.1.0"
+#endif
+/* Where make install puts the shell tool behind protect and unprotect. */
+#ifndef PROTECT_TOOL
+#define PROTECT_TOOL "/usr/sbin/oomguard-protect"
 #endif
 
 /* Kept equal to the SYNOPSIS of oomguard(8); tests/cli.bats compares them. */
@@ -25,6 +30,8 @@ static const char usage[] =
 	"       oomguard apply [-c CONFIG] [-r] NAME PID\n"
 	"       oomguard watch [-c CONFIG] [-i SECS] [-s] [-b [-P PIDFILE]]\n"
 	"       oomguard check [-c CONFIG] [--format=FORMAT] [-o FILE]\n"
+	"       oomguard protect [--dry-run] [-c CONFIG] NAME SCORE [--pidfile PATH] [--exe PATH]\n"
+	"       oomguard unprotect [--dry-run] [-c CONFIG] NAME\n"
 	"       oomguard -h | -V\n";
 
 static const char help[] =
@@ -46,6 +53,7 @@ static const char help[] =
 	"  apply NAME PID        set PID as the rule for NAME in the configuration says\n"
 	"  watch                 keep every rule of the configuration applied (daemon)\n"
 	"  check                 show whether every rule holds now\n"
+	"  protect, unprotect    a service, on any init: oomguard-protect(8)\n"
 	"  -c CONFIG             the configuration (default /etc/oomguard.conf)\n"
 	"  -i SECS, -s, -b, -P   watch: rescan interval, syslog, detach, its pidfile\n"
 	"      --format=FORMAT   check: text, tsv, nagios, prom or json\n"
@@ -252,6 +260,32 @@ static int act(struct opts *o)
 	return chain_exec(o->prog);
 }
 
+/* protect and unprotect find files and edit them: a POSIX sh tool
+ * (oomguard-protect(8)), not C in the static binary, which is near its size
+ * limit (tests/static.bats).  It is the file next to this binary (make
+ * builds bin/oomguard-protect, make install puts both in SBINDIR), else
+ * PROTECT_TOOL. */
+static int protect_exec(char **argv)
+{
+	static char tool[4096];
+	static const char base[] = "/oomguard-protect";
+	ssize_t len = readlink("/proc/self/exe", tool, sizeof tool - sizeof base);
+	char *slash;
+
+	if (len > 0) {
+		tool[len] = '\0';
+		slash = strrchr(tool, '/');
+		if (slash)
+			memcpy(slash, base, sizeof base);
+	}
+	if (len <= 0 || access(tool, X_OK) != 0)
+		snprintf(tool, sizeof tool, "%s", PROTECT_TOOL);
+	argv[0] = tool;
+	execv(tool, argv);
+	die(errno == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC, "exec %s: %s", tool, strerror(errno));
+	return EXIT_NOTFOUND;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -266,6 +300,8 @@ int main(int argc, char **argv)
 		return watch_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "check"))
 		return check_main(argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "protect") || !strcmp(argv[1], "unprotect")))
+		return protect_exec(argv);
 	parse(argc, argv, &o);
 	validate(&o);
 	rc = act(&o);

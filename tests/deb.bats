@@ -65,7 +65,7 @@ setup_file() {
 		echo "tests/deb.bats: the oomguard package is on this host; it would be purged: remove it first" >&2
 		return 1
 	fi
-	for p in /usr/sbin/oomguard /usr/sbin/oom-kill-protect /usr/sbin/oomguard-upstart \
+	for p in /usr/sbin/oomguard /usr/sbin/oom-kill-protect /usr/sbin/oomguard-upstart /usr/sbin/oomguard-protect \
 		/usr/share/oomguard /lib/lsb/init-functions.d/50-oomguard /etc/oomguard.conf \
 		/etc/oomguard.d /etc/default/oomguard /etc/init.d/oomguard /run/oomguard.pid; do
 		if [ -e "$p" ] || [ -L "$p" ]; then
@@ -137,6 +137,7 @@ teardown_file() {
 			./lib/lsb/init-functions.d/50-oomguard
 			./usr/sbin/oom-kill-protect
 			./usr/sbin/oomguard
+			./usr/sbin/oomguard-protect
 			./usr/sbin/oomguard-upstart
 			./usr/share/doc/oomguard/README.md.gz
 			./usr/share/doc/oomguard/changelog.gz
@@ -144,6 +145,7 @@ teardown_file() {
 			./usr/share/lintian/overrides/oomguard
 			./usr/share/man/man5/oomguard.conf.5.gz
 			./usr/share/man/man8/oom-kill-protect.8.gz
+			./usr/share/man/man8/oomguard-protect.8.gz
 			./usr/share/man/man8/oomguard-upstart.8.gz
 			./usr/share/man/man8/oomguard.8.gz
 			./usr/share/oomguard/oomguard.sh

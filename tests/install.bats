@@ -7,9 +7,9 @@ load common
 	run sh -c "cd '$T/root' && find . \\( -type f -o -type l \\) | sort"
 	assert_output "$(printf '%s\n' ./etc/oomguard.conf \
 		./lib/lsb/init-functions.d/50-oomguard \
-		./usr/sbin/oom-kill-protect ./usr/sbin/oomguard ./usr/sbin/oomguard-upstart \
+		./usr/sbin/oom-kill-protect ./usr/sbin/oomguard ./usr/sbin/oomguard-protect ./usr/sbin/oomguard-upstart \
 		./usr/share/man/man5/oomguard.conf.5 ./usr/share/man/man8/oom-kill-protect.8 \
-		./usr/share/man/man8/oomguard-upstart.8 \
+		./usr/share/man/man8/oomguard-protect.8 ./usr/share/man/man8/oomguard-upstart.8 \
 		./usr/share/man/man8/oomguard.8 \
 		./usr/share/oomguard/oomguard.sh)"
 	[ "$(readlink "$T/root/usr/sbin/oom-kill-protect")" = oomguard ]

@@ -100,6 +100,7 @@ usr_files() {
 	cat <<-EOF
 		/usr/sbin/oom-kill-protect
 		/usr/sbin/oomguard
+		/usr/sbin/oomguard-protect
 		/usr/sbin/oomguard-upstart
 		/usr/share/doc/oomguard-$V
 		/usr/share/doc/oomguard-$V/README.md
@@ -119,6 +120,7 @@ usr_files() {
 		/usr/share/licenses/oomguard-$V/LICENSE
 		/usr/share/man/man5/oomguard.conf.5.gz
 		/usr/share/man/man8/oom-kill-protect.8.gz
+		/usr/share/man/man8/oomguard-protect.8.gz
 		/usr/share/man/man8/oomguard-upstart.8.gz
 		/usr/share/man/man8/oomguard.8.gz
 		/usr/share/oomguard
