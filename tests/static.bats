@@ -17,10 +17,12 @@ local_setup() {
 	assert_output --regexp 'not a dynamic executable|statically linked'
 }
 
-# 99 KB before check's monitor formats (nagios, prom, json: about 7 KB).
-@test "it is at most 108 KiB" {
+# 99 KB before check's monitor formats (nagios, prom, json: about 7 KB);
+# 118 KB with issue 15's bad table lines as rows, the state directory and
+# check's causes (about 8 KB), 115.7 KB once built without PIE.
+@test "it is at most 120 KiB" {
 	size=$(stat -c %s "$S")
-	[ "$size" -le 110592 ] || fail "$size bytes"
+	[ "$size" -le 122880 ] || fail "$size bytes"
 }
 
 @test "chain-load works" {
