@@ -188,10 +188,10 @@ blocks() {
 }
 
 # --- The README's commands, run as written ----------------------------------
-# Fenced blocks: "sh" runs here; "sh protect" needs `oomguard protect`
-# (another branch: until it is merged, these tests take only "sh" blocks; to
-# run them, call readme_block with INFO "sh protect" too); "sh host=X" is for
-# another host (RHEL 6, Upstart, OpenRC) and is only parsed here.
+# Fenced blocks: "sh" runs here; "sh protect" is an `oomguard protect` line
+# (the Debian one runs here; tests/protect.bats runs protect on each init
+# system); "sh host=X" is for another host (RHEL 6, Upstart, OpenRC) and is
+# only parsed here.
 
 # readme_block HEADING N [INFO]: the Nth fenced block with info string INFO
 # ("sh" by default) under the README heading HEADING (the whole line).
@@ -329,6 +329,29 @@ adj_line() { printf 'printf "%%s\\n" "$(cat "/proc/$(cat %s)/oom_score_adj")" >%
 	assert_equal "$(cat "$T/adj.table")" 300
 	assert_equal "$(cat "$T/adj.default")" 400
 	grep -q "current OOM score adjust value: 300$" "$T/run.out" || fail "oomguard -p: $(cat "$T/run.out")"
+}
+
+@test "README: quick start, Debian SysV: the protect line, on the real memcached init script; unprotect leaves nothing" {
+	copy_tree
+	h='### Debian or Ubuntu, SysV init: memcached'
+	step "$T/protect.sh" '## Install' 1
+	# As Debian leaves it: memcached runs from its init script.
+	echo '/etc/init.d/memcached start' >>"$T/protect.sh"
+	echo "ls -A /etc/oomguard.d >'$T/d.before'" >>"$T/protect.sh"
+	b=$(readme_block "$h" 1 'sh protect')
+	[ -n "$b" ] || fail "README: no protect block under '$h'"
+	printf '%s\n' "$b" | sed "$TRY300" >>"$T/protect.sh"
+	adj_line /run/memcached.pid "$T/adj.protect" >>"$T/protect.sh"
+	cat >>"$T/protect.sh" <<-SH
+		cat /etc/oomguard.d/memcached.conf >"$T/dropin"
+		oomguard unprotect memcached
+		ls -A /etc/oomguard.d >"$T/d.after"
+	SH
+	[ -z "$(readme_block "$h" 2 'sh protect')" ] || fail "README: a protect block under '$h' that no test runs"
+	scratch "$T/protect.sh"
+	assert_equal "$(cat "$T/adj.protect")" 300
+	grep -Eq '^memcached +300 +pidfile=/run/memcached.pid' "$T/dropin" || fail "drop-in: $(cat "$T/dropin")"
+	assert_equal "$(cat "$T/d.after")" "$(cat "$T/d.before")"
 }
 
 @test "README: quick start, runit by hand, under a real runsvdir: the score, 127.0.0.1 only, the log, 40-runit, the way back" {
