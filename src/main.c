@@ -1,5 +1,6 @@
 /* oomguard: set OOM scores that survive service restarts. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,12 +268,13 @@ static int act(struct opts *o)
  * PROTECT_TOOL. */
 static int protect_exec(char **argv)
 {
-	static char tool[4096];
+	static char tool[PATH_MAX];
 	static const char base[] = "/oomguard-protect";
 	ssize_t len = readlink("/proc/self/exe", tool, sizeof tool - sizeof base);
-	char *slash;
 
 	if (len > 0) {
+		char *slash;
+
 		tool[len] = '\0';
 		slash = strrchr(tool, '/');
 		if (slash)
