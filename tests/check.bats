@@ -3,6 +3,7 @@
 # show it; the fake procfs root only for what needs a negative score (risk,
 # spawner), which root without CAP_SYS_RESOURCE cannot set here.
 # shellcheck disable=SC2154 # $T and $pid are set by common.bash
+# shellcheck disable=SC2030,SC2031 # each test adds to its own PIDS
 bats_require_minimum_version 1.5.0
 load common
 

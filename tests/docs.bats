@@ -336,12 +336,14 @@ adj_line() { printf 'printf "%%s\\n" "$(cat "/proc/$(cat %s)/oom_score_adj")" >%
 	h='### Debian or Ubuntu, SysV init: memcached'
 	step "$T/protect.sh" '## Install' 1
 	# As Debian leaves it: memcached runs from its init script.
-	echo '/etc/init.d/memcached start' >>"$T/protect.sh"
-	echo "ls -A /etc/oomguard.d >'$T/d.before'" >>"$T/protect.sh"
 	b=$(readme_block "$h" 1 'sh protect')
 	[ -n "$b" ] || fail "README: no protect block under '$h'"
-	printf '%s\n' "$b" | sed "$TRY300" >>"$T/protect.sh"
-	adj_line /run/memcached.pid "$T/adj.protect" >>"$T/protect.sh"
+	{
+		echo '/etc/init.d/memcached start'
+		echo "ls -A /etc/oomguard.d >'$T/d.before'"
+		printf '%s\n' "$b" | sed "$TRY300"
+		adj_line /run/memcached.pid "$T/adj.protect"
+	} >>"$T/protect.sh"
 	cat >>"$T/protect.sh" <<-SH
 		cat /etc/oomguard.d/memcached.conf >"$T/dropin"
 		oomguard unprotect memcached

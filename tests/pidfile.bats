@@ -582,7 +582,7 @@ waiters_of() {
 		p=${f#/proc/}
 		p=${p%/cmdline}
 		if tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "-f $1 -w"; then
-			ws="$ws $p"
+			ws="${ws:+$ws }$p"
 		fi
 	done
 }
@@ -599,8 +599,8 @@ waiters_of() {
 	waiters_of "$T/late.pid"
 	PIDS="$PIDS $ws"
 	# One process: the waiter, in a session of its own that it does not lead.
-	[ "$(echo $ws | wc -w)" = 1 ] || fail "processes running the waiter: '$ws'"
-	sid=$(ps -o sid= -p $ws)
+	case $ws in '' | *' '*) fail "processes running the waiter: '$ws'" ;; esac
+	sid=$(ps -o sid= -p "$ws")
 	[ "$sid" -ne "$(ps -o sid= -p $$)" ] || fail "waiter $ws is still in the caller's session"
 	[ "$sid" -ne "$ws" ] || fail "waiter $ws leads its session (it could get a terminal)"
 }

@@ -39,6 +39,7 @@ local_teardown() {
 
 # kit [SPEC...]: the namespace (overlays of /etc, /usr and /run, then SPEC),
 # with the kit installed in it as a package installs it.
+# shellcheck disable=SC2120 # most tests need no SPEC
 kit() { kit_ns overlay:/etc overlay:/usr overlay:/run "$@"; }
 kit_ns() {
 	ns_start "$T/ns" "$@"
