@@ -243,7 +243,9 @@ in_dmesg() { dmesg | grep -qF "$1"; }
 	install -d -m 700 -o 0 "$ST"
 	printf 'timeout\t1\t0\t300\t/etc/default/svc\tforged\n' >"$T/target"
 	ln -s "$T/target" "$ST/svc"
-	run -0 check
+	# No record read, and the table is empty: check says there is nothing.
+	run -1 check
+	assert_output --partial "no rules, in it or its .d directory"
 	refute_output --partial forged
 	run -4 env OOMGUARD_NAME=svc "$X" -n 300 -f "$T/none.pid" -w 1
 	[ ! -L "$ST/svc" ]
