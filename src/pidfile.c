@@ -579,12 +579,51 @@ static void outcome(const char *what, int pid, int score, const char *line, int 
 	state_put(what, pid, score, line);
 }
 
+#define WHY_MAX 800
+
+/* Set the process the file names: its exit code, said and recorded; -1
+ * when it was gone between reading and writing (the daemon may be
+ * restarting: its next pidfile is still worth waiting for). */
+static int set_found(const struct pidwait *w, const char *shown, int score, int pid,
+		     unsigned long long start)
+{
+	char line[1100];
+	int rc = w->tree ? apply_tree_pinned(pid, start, score) : score_set(pid, score, start);
+	int err = errno;
+
+	if (rc == EXIT_GONE)
+		return -1;
+	snprintf(line, sizeof line, "set pid %d (from %s)%s OOM score to %d%s%s", pid, shown,
+		 w->tree ? " and its descendants" : "", score, rc ? ": " : "",
+		 rc ? strerror(err) : "");
+	outcome(rc ? "failed" : "done", pid, score, line, !rc && w->background);
+	return rc;
+}
+
+/* Why the wait goes on, told once (recorded; a refusal also said, once),
+ * not only at the timeout: an administrator should learn why a wait
+ * without end does nothing.  told and said are WHY_MAX long. */
+static void tell(const char *shown, int score, int r, const char *why, char *told, char *said)
+{
+	char line[1100];
+	int refused = r == P_UNTRUSTED;
+
+	if (!strcmp(why, told))
+		return;
+	snprintf(line, sizeof line, refused ? "refuse pidfile %s: %s"
+		 : "wait for pidfile %s: the file %s", shown, refused ? why + strlen(UNTRUSTED) : why);
+	outcome(refused ? "refused" : "waiting", 0, score, line, refused && strcmp(why, said));
+	snprintf(told, WHY_MAX, "%s", why);
+	if (refused)
+		snprintf(said, WHY_MAX, "%s", why);
+}
+
 static int wait_loop(const struct pidwait *w, const char *shown, int score)
 {
 	struct notify nt;
 	long long deadline = w->timeout ? now_ms() + (long long)w->timeout * 1000 : 0;
 	int recheck = RECHECK_MIN_MS;
-	char why[800] = "", said[800] = "", told[800] = "", line[1100];
+	char why[WHY_MAX] = "", said[WHY_MAX] = "", told[WHY_MAX] = "", line[1100];
 	struct pidview v;
 
 	memset(&v, 0, sizeof v);
@@ -595,35 +634,17 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 		int pid, left = -1, r = probe(w, &v, &pid, &start, why, sizeof why);
 
 		if (r == P_FOUND) {
-			int rc = w->tree ? apply_tree_pinned(pid, start, score)
-				: score_set(pid, score, start), err = errno;
-			/* Gone between reading and writing: the daemon may be
-			 * restarting; its next pidfile is still worth waiting for. */
-			if (rc != EXIT_GONE) {
+			int rc = set_found(w, shown, score, pid, start);
+
+			if (rc >= 0) {
 				notify_close(&nt);
-				snprintf(line, sizeof line, "set pid %d (from %s)%s OOM score to %d%s%s",
-					 pid, shown, w->tree ? " and its descendants" : "", score,
-					 rc ? ": " : "", rc ? strerror(err) : "");
-				outcome(rc ? "failed" : "done", pid, score, line,
-					!rc && w->background);
 				return rc;
 			}
 			snprintf(why, sizeof why, "names pid %d, which exited before its score "
 				 "was set", pid);
 			r = P_NOPROC;
 		}
-		/* Say once, not only at the timeout: an administrator should
-		 * learn why a wait without end does nothing. */
-		if (strcmp(why, told)) {
-			snprintf(line, sizeof line, r == P_UNTRUSTED ? "refuse pidfile %s: %s"
-				 : "wait for pidfile %s: the file %s", shown,
-				 r == P_UNTRUSTED ? why + strlen(UNTRUSTED) : why);
-			outcome(r == P_UNTRUSTED ? "refused" : "waiting", 0, score, line,
-				r == P_UNTRUSTED && strcmp(why, said));
-			memcpy(told, why, sizeof told);
-			if (r == P_UNTRUSTED)
-				memcpy(said, why, sizeof said);
-		}
+		tell(shown, score, r, why, told, said);
 		if (deadline) {
 			long long d = deadline - now_ms();
 
