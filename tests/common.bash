@@ -40,10 +40,14 @@ teardown() {
 }
 
 # Start a real process that sleeps until the test ends; sets $pid.
+# It returns once the child is sleep: $! is known at the fork, before the
+# exec, and a test that reads its exe or comm too soon reads bash's (CI,
+# stop 19: cli.bats took /usr/bin/bash for --exe and waited out -w).
 spawn() {
 	sleep 1000 &
 	pid=$!
 	PIDS="$PIDS $pid"
+	wait_for comm_is "$pid" sleep
 }
 
 adj_of() { cat "/proc/$1/oom_score_adj"; }
