@@ -15,25 +15,42 @@ static int worse(int a, int b)
 	return a ? a : b;
 }
 
-struct done {
-	int pid;
-	unsigned long long start;
+struct tree {
+	const int *pids;
+	size_t npids;
+	int score, pass, rc, added;
+	unsigned long long *rootstart;	/* 0: not pinned yet */
+	struct pstat *prev;	/* the last pass's scan, marked */
+	size_t nprev;
 };
 
-static int seen(const struct done *d, size_t n, const struct pstat *p)
+/* In the tree at the last pass, so set then or before?  A process is its
+ * PID and its start time. */
+static int seen(const struct tree *t, const struct pstat *p)
 {
-	size_t i;
+	const struct pstat *q = proc_find(t->prev, t->nprev, p->pid);
 
-	for (i = 0; i < n; i++)
-		if (d[i].pid == p->pid && d[i].start == p->start)
-			return 1;
-	return 0;
+	return q && q->start == p->start && q->mark;
 }
 
-/* Mark every descendant of the marked entries (mark: 1 = in the tree).
+/* Is p root number j?  A root is pinned by its start time: the caller's,
+ * else what the first pass found at its PID. */
+static int is_root(struct tree *t, size_t j, const struct pstat *p)
+{
+	if (!p || p->pid != t->pids[j]
+	    || !(t->rootstart[j] ? p->start == t->rootstart[j] : !t->pass))
+		return 0;
+	t->rootstart[j] = p->start;
+	return 1;
+}
+
+/* Marks: 0 out of the tree, 1 in it, 2 in it and set (by visit), ROOT. */
+#define ROOT 3
+
+/* Mark every descendant of the marked entries.
  * Children mostly have higher PIDs than parents, so this converges in a
  * pass or two; PID wrap-around only costs another pass. */
-static void mark_tree(struct pstat *v, size_t n, char *mark)
+static void mark_tree(struct pstat *v, size_t n)
 {
 	size_t i;
 	int changed = 1;
@@ -43,60 +60,63 @@ static void mark_tree(struct pstat *v, size_t n, char *mark)
 		for (i = 0; i < n; i++) {
 			struct pstat *parent;
 
-			if (mark[i] || v[i].ppid <= 0)
+			if (v[i].mark || v[i].ppid <= 0)
 				continue;
 			parent = proc_find(v, n, v[i].ppid);
-			if (parent && mark[parent - v]) {
-				mark[i] = 1;
+			if (parent && parent->mark) {
+				v[i].mark = 1;
 				changed = 1;
 			}
 		}
 	}
 }
 
-struct tree {
-	const int *pids;
-	size_t npids;
-	int score;
-	struct done *done;	/* every member set so far, pinned */
-	size_t ndone, cap;
-};
-
-/* Set every marked process not set yet; 1 when there was one. */
-static int set_marked(struct tree *t, const struct pstat *v, size_t n, const char *mark,
-		      int *rc)
+/* The first pass sets a member as the scan reads it, through the /proc/PID
+ * fd its stat came from (no second open, no second look at its start
+ * time): one whose parent is marked already, which the PID order makes
+ * nearly all of them.  Roots, and the few children with a lower PID than
+ * their parent, are set after the scan. */
+static void visit(void *ctx, int dirfd, struct pstat *v, size_t n)
 {
-	size_t i, j;
-	int added = 0;
+	struct tree *t = ctx;
+	struct pstat *p = &v[n], *parent;
+	size_t j;
+	int r;
+
+	for (j = 0; j < t->npids; j++)
+		if (is_root(t, j, p)) {
+			p->mark = ROOT;
+			return;
+		}
+	parent = proc_find(v, n, p->ppid);
+	if (!parent || !parent->mark)
+		return;
+	p->mark = 2;	/* in the tree, and set */
+	t->added = 1;
+	/* Members that exit meanwhile are not errors, nor news. */
+	r = score_set_member_at(dirfd, p, t->score);
+	if (r != EXIT_GONE)
+		t->rc = worse(t->rc, r);
+}
+
+/* Set every marked process not set yet. */
+static void set_marked(struct tree *t, const struct pstat *v, size_t n)
+{
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		int r;
 
-		if (!mark[i] || seen(t->done, t->ndone, &v[i]))
+		if (v[i].mark == 2 || !v[i].mark || seen(t, &v[i]))
 			continue;
-		if (t->ndone == t->cap) {
-			struct done *nd;
-
-			t->cap = t->cap ? t->cap * 2 : 64;
-			nd = realloc(t->done, t->cap * sizeof *nd);
-			if (!nd)
-				die(EXIT_FAIL, "scan processes: out of memory");
-			t->done = nd;
-		}
-		t->done[t->ndone].pid = v[i].pid;
-		t->done[t->ndone++].start = v[i].start;
-		added = 1;
+		t->added = 1;
 		/* Members that exit meanwhile are not errors, nor news (a
 		 * tree often holds zombies); named roots are errors. */
-		for (j = 0; j < t->npids; j++)
-			if (t->pids[j] == v[i].pid)
-				break;
-		r = j < t->npids ? score_set(v[i].pid, t->score, v[i].start)
-				 : score_set_member(v[i].pid, t->score, v[i].start);
-		if (r != EXIT_GONE || j < t->npids)
-			*rc = worse(*rc, r);
+		if (v[i].mark == ROOT)
+			t->rc = worse(t->rc, score_set(v[i].pid, t->score, v[i].start));
+		else if ((r = score_set_member(v[i].pid, t->score, v[i].start)) != EXIT_GONE)
+			t->rc = worse(t->rc, r);
 	}
-	return added;
 }
 
 /* Scan, mark, apply; repeat while a scan finds members not yet set, since a
@@ -106,40 +126,37 @@ static int set_marked(struct tree *t, const struct pstat *v, size_t n, const cha
 static int apply_tree(const int *pids, size_t npids, int score,
 		      const unsigned long long *starts)
 {
-	struct tree t = { pids, npids, score, NULL, 0, 0 };
-	unsigned long long *rootstart = calloc(npids, sizeof *rootstart);
+	struct tree t = { pids, npids, score, 0, EXIT_OK, 1, NULL, NULL, 0 };
 	size_t j;
-	int rc = EXIT_OK, pass, added = 1;
 
-	if (!rootstart)
+	t.rootstart = calloc(npids, sizeof *t.rootstart);
+	if (!t.rootstart)
 		die(EXIT_FAIL, "scan processes: out of memory");
 	for (j = 0; starts && j < npids; j++)
-		rootstart[j] = starts[j];
-	for (pass = 0; added && pass < 16; pass++) {
+		t.rootstart[j] = starts[j];
+	for (t.pass = 0; t.added && t.pass < 16; t.pass++) {
 		struct pstat *v;
-		size_t n = proc_scan(&v);
-		char *mark = calloc(n + 1, 1);
+		size_t n;
 
-		if (!mark)
-			die(EXIT_FAIL, "scan processes: out of memory");
+		t.added = 0;
+		n = t.pass ? proc_scan(&v) : proc_scan_with(&v, visit, &t);
 		for (j = 0; j < npids; j++) {
 			struct pstat *root = proc_find(v, n, pids[j]);
 
-			if (root && (rootstart[j] ? root->start == rootstart[j] : !pass)) {
-				rootstart[j] = root->start;
-				mark[root - v] = 1;
-			} else if (!pass) {
-				rc = worse(rc, score_set(pids[j], score, rootstart[j]));
-			}
+			if (is_root(&t, j, root))
+				root->mark = ROOT;
+			else if (!t.pass)
+				t.rc = worse(t.rc, score_set(pids[j], score, t.rootstart[j]));
 		}
-		mark_tree(v, n, mark);
-		added = set_marked(&t, v, n, mark, &rc);
-		free(mark);
-		free(v);
+		mark_tree(v, n);
+		set_marked(&t, v, n);
+		free(t.prev);
+		t.prev = v;
+		t.nprev = n;
 	}
-	free(t.done);
-	free(rootstart);
-	return rc;
+	free(t.prev);
+	free(t.rootstart);
+	return t.rc;
 }
 
 int apply_pids(const int *pids, size_t n, int score, int tree)

@@ -179,52 +179,65 @@ long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read what is queued: 1 if any of it may concern the path, -1 on error.
- * Watches are re-armed when the path's shape changed. */
-static int drain(struct notify *n)
+int notify_drain(int fd, notify_judge *judge, void *ctx, int *what)
 {
 	union {
 		struct inotify_event ev;
 		char buf[4096];
 	} u;
-	int relevant = 0, rearm = 0;
+	int count = 0;
 
+	*what = 0;
 	for (;;) {
-		ssize_t len = read(n->fd, u.buf, sizeof u.buf);
+		ssize_t len = read(fd, u.buf, sizeof u.buf);
 		char *p;
 
 		if (len < 0 && errno == EINTR)
 			continue;
 		if (len < 0 && errno == EAGAIN)
-			break;
-		if (len <= 0)
-			return -1;
-		for (p = u.buf; p < u.buf + len; ) {
+			return count;
+		if (len <= 0) {
+			*what |= NOTIFY_FAILED;
+			return count;
+		}
+		for (p = u.buf; p < u.buf + len; count++) {
 			struct inotify_event *e = (struct inotify_event *)(void *)p;
 
 			p += sizeof *e + e->len;
-			if (e->mask & IN_Q_OVERFLOW) {
-				relevant = rearm = 1;
-				continue;
-			}
-			if (e->wd != n->wd)
-				continue;
-			if (e->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) {
-				relevant = rearm = 1;
-				continue;
-			}
-			/* Without a name the event is about the directory itself
-			 * (chmod, chown): the trust in the file may have changed. */
-			if (!e->len || !strcmp(e->name, n->name)) {
-				relevant = 1;
-				if (!n->at_target)
-					rearm = 1;
-			}
+			*what |= (e->mask & IN_Q_OVERFLOW) ? NOTIFY_OVERFLOW : judge(ctx, e, *what);
 		}
 	}
-	if (rearm && arm(n) < 0)
+}
+
+/* The pidfile wait's judge: events of its one watch, for its one name. */
+static int judge_path(void *ctx, const struct inotify_event *e, int so_far)
+{
+	const struct notify *n = ctx;
+
+	(void)so_far;
+	if (e->wd != n->wd)
+		return 0;
+	if (e->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT))
+		return NOTIFY_SEEN | NOTIFY_REARM;
+	/* Without a name the event is about the directory itself (chmod,
+	 * chown): the trust in the file may have changed. */
+	if (!e->len || !strcmp(e->name, n->name))
+		return n->at_target ? NOTIFY_SEEN : NOTIFY_SEEN | NOTIFY_REARM;
+	return 0;
+}
+
+/* Read what is queued: 1 if any of it may concern the path, -1 on error.
+ * Watches are re-armed when the path's shape changed. */
+static int drain(struct notify *n)
+{
+	int what;
+
+	notify_drain(n->fd, judge_path, n, &what);
+	if (what & NOTIFY_FAILED)
+		return -1;
+	if ((what & (NOTIFY_OVERFLOW | NOTIFY_REARM)) && arm(n) < 0)
 		return 1;
-	return relevant;
+	return what != 0;	/* the judge says REARM only with SEEN */
 }
 
 int notify_wait(struct notify *n, int ms)

@@ -2,6 +2,7 @@
 #define OOMGUARD_NOTIFY_H
 
 #include <limits.h>
+#include <sys/inotify.h>
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
@@ -39,5 +40,18 @@ int notify_open(struct notify *n, const char *path);
  * (-1: no bound).  1: look again; 0: the time is up. */
 int notify_wait(struct notify *n, int ms);
 void notify_close(struct notify *n);
+
+/* What the events read mean to the one draining them, ORed over all. */
+#define NOTIFY_OVERFLOW 1	/* the queue overflowed: events were lost */
+#define NOTIFY_SEEN 2		/* one concerns what we wait for: look again */
+#define NOTIFY_REARM 4		/* the watches must be placed again */
+#define NOTIFY_FAILED 8		/* a read failed (errno): stop trusting fd */
+/* Says what event e means (NOTIFY_SEEN, NOTIFY_REARM or 0), knowing what
+ * the events before it meant (so_far). */
+typedef int notify_judge(void *ctx, const struct inotify_event *e, int so_far);
+/* Read every event queued on the non-blocking inotify descriptor fd and
+ * judge each but the overflow, which the drain marks itself.  Returns the
+ * number of events read; *what, their meaning. */
+int notify_drain(int fd, notify_judge *judge, void *ctx, int *what);
 
 #endif

@@ -24,6 +24,11 @@ const char *proc_root(void)
 	return root;
 }
 
+int proc_root_fake(void)
+{
+	return strcmp(proc_root(), "/proc") != 0;
+}
+
 /* A path under the procfs root, never cut short: a long OOMGUARD_PROC
  * truncated would name another directory. */
 int proc_open_path(const char *rel, int flags)
@@ -50,15 +55,18 @@ int proc_open(int pid)
 	return proc_open_path(rel, O_RDONLY | O_DIRECTORY);
 }
 
-/* Read a small file whole, NUL-terminated; returns its length or -1. */
-int proc_read(int dirfd, const char *name, char *buf, size_t size)
+/* Read a small file, NUL-terminated; returns its length or -1.  Whole, to
+ * EOF; or, with one_line, up to a read that ends a line: a file of /proc of
+ * one line (stat, oom_score_adj) comes whole from the first read, and the
+ * read that would see EOF is one system call per file, thousands in a scan. */
+static int read_at(int dirfd, const char *name, char *buf, size_t size, int one_line)
 {
 	size_t len = 0;
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return -1;
-	while (len < size - 1) {
+	while (len < size - 1 && !(one_line && len && buf[len - 1] == '\n')) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
 
 		if (n < 0) {
@@ -77,6 +85,16 @@ int proc_read(int dirfd, const char *name, char *buf, size_t size)
 	close(fd);
 	buf[len] = '\0';
 	return (int)len;
+}
+
+int proc_read(int dirfd, const char *name, char *buf, size_t size)
+{
+	return read_at(dirfd, name, buf, size, 0);
+}
+
+int proc_read_line(int dirfd, const char *name, char *buf, size_t size)
+{
+	return read_at(dirfd, name, buf, size, 1);
 }
 
 /* "pid (comm) state ppid ...": comm may hold blanks and parentheses, so the
@@ -109,10 +127,9 @@ int proc_parse_stat(const char *buf, struct pstat *st)
 	for (field = 4; field <= 24; field++) {
 		unsigned long long v;
 
-		if (*p == '-')	/* priority and nice can be negative */
-			v = (unsigned long long)strtoll(p, &end, 10);
-		else
-			v = strtoull(p, &end, 10);
+		/* Priority and nice can be negative: strtoull takes the sign
+		 * too, and neither is kept. */
+		v = strtoull(p, &end, 10);
 		if (end == p)
 			return -1;
 		if (field == 4)
@@ -133,17 +150,23 @@ int proc_parse_stat(const char *buf, struct pstat *st)
 	return 0;
 }
 
-int proc_stat(int dirfd, struct pstat *st)
+/* name: "stat" under a /proc/PID fd, or "PID/stat" under the root's. */
+static int stat_at(int dirfd, const char *name, struct pstat *st)
 {
 	char buf[1024];
 
-	if (proc_read(dirfd, "stat", buf, sizeof buf) < 0)
+	if (read_at(dirfd, name, buf, sizeof buf, 1) < 0)
 		return -1;
 	if (proc_parse_stat(buf, st) < 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	return 0;
+}
+
+int proc_stat(int dirfd, struct pstat *st)
+{
+	return stat_at(dirfd, "stat", st);
 }
 
 static int status_field(const char *buf, const char *name, unsigned long *v)
@@ -209,46 +232,80 @@ static int by_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* One pass over the process directories; those that vanish are skipped. */
-/* Sorted by PID. */
-size_t proc_scan(struct pstat **list)
+/* The PIDs of the root's directory, sorted, in v[].pid; their number. */
+static size_t list_pids(DIR *d, struct pstat **list)
 {
-	DIR *d = opendir(proc_root());
 	struct dirent *de;
 	struct pstat *v = NULL;
 	size_t n = 0, cap = 0;
+	int pid;
 
-	*list = NULL;
-	if (!d)
-		return 0;
 	while ((de = readdir(d))) {
-		int pid, fd;
-
 		if (pid_parse(de->d_name, &pid))
 			continue;
-		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
 		if (n == cap) {
-			struct pstat *nv;
+			struct pstat *nv = realloc(v, (cap = cap ? cap * 2 : 512) * sizeof *v);
 
-			cap = cap ? cap * 2 : 512;
-			nv = realloc(v, cap * sizeof *v);
-			if (!nv) {
-				close(fd);
+			if (!nv)
 				break;
-			}
 			v = nv;
 		}
-		if (proc_stat(fd, &v[n]) == 0)
-			n++;
-		close(fd);
+		v[n++].pid = pid;
 	}
-	closedir(d);
 	if (n)
 		qsort(v, n, sizeof *v, by_pid);
 	*list = v;
 	return n;
+}
+
+/* One process into v[n]; 1 when it was read.  Without a visitor, its stat
+ * is opened by path, "PID/stat": one descriptor, not two. */
+static int scan_one(int procfd, int pid, struct pstat *v, size_t n, proc_visit *visit,
+		    void *ctx)
+{
+	char name[32];
+	int fd = procfd, ok;
+
+	snprintf(name, sizeof name, "%d/stat", pid);
+	if (visit) {
+		*strchr(name, '/') = '\0';
+		fd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	/* A stat that names another PID is not that directory's: the list
+	 * must stay in PID order. */
+	ok = fd >= 0 && stat_at(fd, visit ? "stat" : name, &v[n]) == 0 && v[n].pid == pid;
+	if (ok) {
+		v[n].mark = 0;
+		if (visit)
+			visit(ctx, fd, v, n);
+	}
+	if (visit && fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* One pass over the process directories; those that vanish are skipped.
+ * In PID order, which is /proc's own but not a fake root's: a parent comes
+ * before the children it forked (until PIDs wrap around). */
+size_t proc_scan_with(struct pstat **list, proc_visit *visit, void *ctx)
+{
+	DIR *d = opendir(proc_root());
+	size_t n = 0, npids, i;
+
+	*list = NULL;
+	if (!d)
+		return 0;
+	npids = list_pids(d, list);
+	/* Entry n is filled from entry i >= n, whose PID is read first. */
+	for (i = 0; i < npids; i++)
+		n += (size_t)scan_one(dirfd(d), (*list)[i].pid, *list, n, visit, ctx);
+	closedir(d);
+	return n;
+}
+
+size_t proc_scan(struct pstat **list)
+{
+	return proc_scan_with(list, NULL, NULL);
 }
 
 /* Look a PID up in a list from proc_scan. */

@@ -7,6 +7,7 @@
 struct pstat {
 	int pid, ppid;
 	char state;
+	char mark;			/* the caller's: 0 from proc_scan */
 	unsigned long flags;
 	unsigned long long start;	/* clock ticks after boot */
 	long rss;			/* pages */
@@ -16,9 +17,13 @@ struct pstat {
 #define PF_KTHREAD_FLAG 0x00200000UL
 
 const char *proc_root(void);
+/* 1 when OOMGUARD_PROC names another root than /proc: a fake one (tests). */
+int proc_root_fake(void);
 int proc_open_path(const char *rel, int flags);	/* ENAMETOOLONG, never cut */
 int proc_open(int pid);		/* 0 is the caller itself */
 int proc_read(int dirfd, const char *name, char *buf, size_t size);
+/* The same for a file of one line, which the first read gives whole. */
+int proc_read_line(int dirfd, const char *name, char *buf, size_t size);
 int proc_parse_stat(const char *buf, struct pstat *st);
 int proc_stat(int dirfd, struct pstat *st);
 #define PROC_GIDS_MAX 256
@@ -30,7 +35,13 @@ struct proc_ids {
 int proc_ids(int dirfd, struct proc_ids *id);
 int proc_uid(int dirfd, uid_t *uid);
 const char *user_name(uid_t uid, size_t max, char *buf, size_t n);
+/* Every process, in PID order (whatever order the directory lists them). */
 size_t proc_scan(struct pstat **list);
+/* The same, calling visit(ctx, dirfd, v, n) as each is read: v[n] is the new
+ * one, v[0..n) those before it (sorted), dirfd its /proc/PID, still open so
+ * that what the stat said is the process that dirfd pins. */
+typedef void proc_visit(void *ctx, int dirfd, struct pstat *v, size_t n);
+size_t proc_scan_with(struct pstat **list, proc_visit *visit, void *ctx);
 struct pstat *proc_find(struct pstat *v, size_t n, int pid);
 
 #endif

@@ -67,16 +67,14 @@ static void explain_write(int pid, const char *file, int value, int err)
 		say("write %s %s %d: %s", who(pid), file, value, strerror(err));
 }
 
-static int read_int(int dirfd, const char *file, int *out)
+/* "N\n" (or "N ") to N. */
+static int parse_int(char *buf, int n, int *out)
 {
-	char buf[32];
 	long v;
-	int n = proc_read(dirfd, file, buf, sizeof buf);
 
-	if (n < 0)
-		return -1;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
+		n--;
+	buf[n] = '\0';
 	if (num_parse(buf, 10, -100000, 100000, &v)) {
 		errno = EINVAL;
 		return -1;
@@ -85,15 +83,35 @@ static int read_int(int dirfd, const char *file, int *out)
 	return 0;
 }
 
-/* open/write/close, each checked: stdio would report EACCES only at fclose
- * (OpenRC's start-stop-daemon loses the error that way).
- * Returns 0, or the step that failed (1 open, 2 write or close) with errno. */
-static int write_value(int dirfd, const char *file, int value)
+static int read_int(int dirfd, const char *file, int *out)
 {
-	char buf[16];
-	int len = snprintf(buf, sizeof buf, "%d\n", value);
+	char buf[32];
+	int n = proc_read_line(dirfd, file, buf, sizeof buf);
+
+	return n < 0 ? -1 : parse_int(buf, n, out);
+}
+
+/* A FIFO takes no read back through the descriptor that wrote it: its
+ * reader sees EOF only once we close.  Only a fake root (tests) has one. */
+static int is_fifo(int dirfd, const char *file)
+{
+	struct stat sb;
+
+	return proc_root_fake() && fstatat(dirfd, file, &sb, 0) == 0 && S_ISFIFO(sb.st_mode);
+}
+
+/* Write the value and read back what the kernel kept, through one
+ * descriptor: open O_RDWR, write, pread at 0, close (a FIFO: write, close,
+ * then read_int).  Each step checked: stdio would report EACCES only at
+ * fclose (OpenRC's start-stop-daemon loses the error that way).  Returns 0,
+ * or the step that failed (1 open, 2 write or close, 3 read back) with errno. */
+static int put_value(int dirfd, const char *file, int value, int *back)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof buf, "%d\n", value), fifo = is_fifo(dirfd, file);
+	int fd = openat(dirfd, file, (fifo ? O_WRONLY : O_RDWR) | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	int step = 0, err = 0;
 	ssize_t n;
-	int fd = openat(dirfd, file, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return 1;
@@ -101,40 +119,41 @@ static int write_value(int dirfd, const char *file, int value)
 		n = write(fd, buf, (size_t)len);
 	while (n < 0 && errno == EINTR);
 	if (n != len) {
-		int e = n < 0 ? errno : EIO;
-
-		close(fd);
-		errno = e;
-		return 2;
+		step = 2;
+		err = n < 0 ? errno : EIO;
+	} else if (!fifo) {
+		/* A seekable file: no EINTR, no short read of a line. */
+		n = pread(fd, buf, sizeof buf - 1, 0);
+		if (n < 0 || parse_int(buf, (int)n, back) < 0) {
+			step = 3;
+			err = errno;
+		}
 	}
-	return close(fd) < 0 ? 2 : 0;
+	if (close(fd) < 0 && !step) {
+		step = 2;
+		err = errno;
+	}
+	if (!step && fifo && read_int(dirfd, file, back) < 0) {
+		step = 3;
+		err = errno;
+	}
+	errno = err;
+	return step;
 }
 
-static int set_at(int pid, int dirfd, int score, unsigned long long start)
+/* Write through dirfd, which pins the process (pid 0: our own). */
+static int put_score(int pid, int dirfd, int score)
 {
-	struct pstat st;
 	const char *file = "oom_score_adj";
-	int value = score, back, step, err;
+	int value = score, back = 0, step, err;
 
-	/* A write to a zombie "succeeds" and protects nothing. */
-	if (pid) {
-		if (proc_stat(dirfd, &st) == 0) {
-			if (st.state == 'Z' || st.state == 'X')
-				return gone(pid, "the process has exited (zombie)");
-			if (start && st.start != start)
-				return gone(pid, "the process exited and its PID was reused");
-		} else if (errno == ESRCH) {
-			return gone(pid, "no such process");
-		}
-		/* Other errors: a fake procfs root without stat; go on. */
-	}
-	step = write_value(dirfd, file, value);
+	step = put_value(dirfd, file, value, &back);
 	if (step == 1 && errno == ENOENT) {
 		/* Linux < 2.6.36 has only oom_adj.  Never touch it otherwise:
 		 * newer kernels log a deprecation line for every write. */
 		file = "oom_adj";
 		value = score_to_adj(score);
-		step = write_value(dirfd, file, value);
+		step = put_value(dirfd, file, value, &back);
 	}
 	err = errno;
 	if (step && (err == ESRCH || (step == 2 && err == EINVAL)))
@@ -143,18 +162,38 @@ static int set_at(int pid, int dirfd, int score, unsigned long long start)
 		explain_open(pid, dirfd, file, err);
 	else if (step == 2)
 		explain_write(pid, file, value, err);
-	else if (read_int(dirfd, file, &back) < 0) {
-		err = errno;
-		if (err == ESRCH)
-			return gone(pid, "the process exited");
+	else if (step == 3)
 		say("read back %s %s: %s", who(pid), file, strerror(err));
-	} else if (back != value) {
+	else if (back != value) {
 		say("set %s %s %d: the kernel kept %d", who(pid), file, value, back);
 		err = EIO;
 	} else
 		return EXIT_OK;
 	errno = err;
 	return EXIT_FAIL;
+}
+
+/* st: what the stat read through dirfd said, or NULL to read it now. */
+static int set_at(int pid, int dirfd, int score, unsigned long long start,
+		  const struct pstat *st)
+{
+	struct pstat own;
+
+	if (pid && !st) {
+		if (proc_stat(dirfd, &own) == 0)
+			st = &own;
+		else if (errno == ESRCH)
+			return gone(pid, "no such process");
+		/* Other errors: a fake procfs root without stat; go on. */
+	}
+	if (st) {
+		/* A write to a zombie "succeeds" and protects nothing. */
+		if (st->state == 'Z' || st->state == 'X')
+			return gone(pid, "the process has exited (zombie)");
+		if (start && st->start != start)
+			return gone(pid, "the process exited and its PID was reused");
+	}
+	return put_score(pid, dirfd, score);
 }
 
 int score_set(int pid, int score, unsigned long long start)
@@ -171,7 +210,7 @@ int score_set(int pid, int score, unsigned long long start)
 		errno = err;
 		return EXIT_FAIL;
 	}
-	rc = set_at(pid, dirfd, score, start);
+	rc = set_at(pid, dirfd, score, start, NULL);
 	err = errno;
 	close(dirfd);
 	errno = err;
@@ -199,6 +238,18 @@ int score_set_member(int pid, int score, unsigned long long start)
 
 	quiet_gone = 1;
 	rc = score_set(pid, score, start);
+	quiet_gone = 0;
+	return rc;
+}
+
+/* The same through the /proc/PID fd that st was just read from: st is the
+ * process that dirfd pins, so its start time needs no second look. */
+int score_set_member_at(int dirfd, const struct pstat *st, int score)
+{
+	int rc;
+
+	quiet_gone = 1;
+	rc = set_at(st->pid, dirfd, score, 0, st);
 	quiet_gone = 0;
 	return rc;
 }

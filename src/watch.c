@@ -412,33 +412,22 @@ static void install(struct watch *w, struct conf *c)
 #define FLOOD 64
 #define FLOOD_PAUSE_MS 20
 
+/* The watch's judge: any name on the way to a pidfile, whatever the watch;
+ * once one did, the rest of the batch need not be looked at. */
+static int judge_names(void *ctx, const struct inotify_event *e, int so_far)
+{
+	return !(so_far & NOTIFY_SEEN) && name_matters(ctx, e) ? NOTIFY_SEEN : 0;
+}
+
 static int drain_inotify(struct watch *w)
 {
-	union {
-		char buf[4096];
-		struct inotify_event ev;
-	} u;
-	ssize_t n;
-	int overflow = 0, relevant = 0, count = 0;
+	int what, count = notify_drain(w->ino, judge_names, w, &what);
 
-	while ((n = read(w->ino, u.buf, sizeof u.buf)) > 0) {
-		char *p = u.buf;
-
-		while (p < u.buf + n) {
-			struct inotify_event *e = (struct inotify_event *)(void *)p;
-
-			if (e->mask & IN_Q_OVERFLOW)
-				overflow = 1;
-			else if (!relevant)
-				relevant = name_matters(w, e);
-			count++;
-			p += sizeof *e + e->len;
-		}
-	}
-	if (!overflow && !relevant)
+	/* A failed read (NOTIFY_FAILED) ends the batch; the next poll tells. */
+	if (!(what & (NOTIFY_OVERFLOW | NOTIFY_SEEN)))
 		return count;
 	watch_pidfile_dirs(w);
-	if (overflow)
+	if (what & NOTIFY_OVERFLOW)
 		full_pass_soon(w);
 	else
 		probe_pidfiles(w);

@@ -1,0 +1,210 @@
+#!/bin/sh
+# bench/tree.sh - `oomguard -n SCORE -T -p ROOT` on a tree of N sleeping
+# processes, against the loop an admin writes instead:
+#   for p in $(ps -e -o pid=,ppid= | awk ...the tree of ROOT...); do
+#       echo SCORE >/proc/$p/oom_score_adj
+#   done
+#
+# Usage: bench/tree.sh [N [ROUNDS]]     (default 5000 processes, 7 rounds)
+# OLD=PATH: also time another oomguard binary (the code before a change),
+# side by side in the same run.
+#
+# Method.  bench/forktree.c, compiled here, forks the tree (fan-out 8, so
+# 5 levels for 5000) and leaves every process asleep in pause().  Each
+# round runs every command once, in an order that rotates by one each
+# round, each with a score of its own (so that every run really changes
+# every score), and times it with `date +%s%N` around it; after each run
+# every member's oom_score_adj is checked (untimed).  The shell's `times`
+# around it gives the CPU time (user + system) of the command and of its
+# children (ps and awk, for the loop).  Reported: the median of the rounds
+# per command, wall and CPU, and their ratios to the loop's: a busy host
+# stretches the wall time by waits for a CPU, the CPU time much less.  Then one
+# more run of each under `strace -c -f`: the counts of openat, read (and
+# pread64), close and write.
+# The tree lives only while this runs, and is killed (and reaped) at the
+# end, on Ctrl-C, or when this script dies: 5000 more processes slow down
+# anything else on the host that walks /proc.
+# The scores are positive: lowering one needs CAP_SYS_RESOURCE.
+#
+# Needs: root, cc, awk, ps, strace, bin/oomguard (`make`).  Installs nothing.
+set -eu
+cd "$(dirname "$0")/.."
+N=${1:-5000}
+ROUNDS=${2:-7}
+case $N$ROUNDS in *[!0-9]*) printf 'usage: %s [N [ROUNDS]]\n' "$0" >&2; exit 2 ;; esac
+CC=${CC:-cc}
+og=$(pwd)/bin/oomguard
+old=${OLD:-}
+for b in "$og" $old; do
+	[ -x "$b" ] || { printf 'bench/tree.sh: %s missing: run make first\n' "$b" >&2; exit 1; }
+done
+command -v strace >/dev/null || { echo 'bench/tree.sh: strace missing' >&2; exit 1; }
+tmp=$(mktemp -d)
+ft=
+cleanup() {
+	if [ -n "$ft" ]; then
+		kill "$ft" 2>/dev/null || true
+		wait "$ft" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+"$CC" -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$tmp/forktree" bench/forktree.c
+
+# The admin's loop, as a script of its own: the tree by a breadth-first walk
+# over ps's parent links, then dash's builtin echo into each file.
+cat >"$tmp/loop.sh" <<'EOF'
+for p in $(ps -e -o pid=,ppid= | awk -v r="$1" '
+	{ kids[$2] = kids[$2] " " $1 }
+	END {
+		n = 1; q[1] = r
+		for (i = 1; i <= n; i++) {
+			m = split(kids[q[i]], a, " ")
+			for (j = 1; j <= m; j++) q[++n] = a[j]
+		}
+		for (i = 1; i <= n; i++) print q[i]
+	}'); do
+	echo "$2" >"/proc/$p/oom_score_adj"
+done
+EOF
+
+"$tmp/forktree" "$N" 8 >"$tmp/root" &
+ft=$!
+i=0
+until [ -s "$tmp/root" ]; do
+	i=$((i + 1))
+	[ "$i" -le 600 ] || { echo 'bench/tree.sh: the tree did not grow' >&2; exit 1; }
+	sleep 0.1
+done
+root=$(cat "$tmp/root")
+# The members' files, once, by the loop's own walk.
+ps -e -o pid=,ppid= | awk -v r="$root" '
+	{ kids[$2] = kids[$2] " " $1 }
+	END {
+		n = 1; q[1] = r
+		for (i = 1; i <= n; i++) {
+			m = split(kids[q[i]], a, " ")
+			for (j = 1; j <= m; j++) q[++n] = a[j]
+		}
+		for (i = 1; i <= n; i++) print "/proc/" q[i] "/oom_score_adj"
+	}' >"$tmp/files"
+[ "$(wc -l <"$tmp/files")" -eq "$N" ] || { echo 'bench/tree.sh: the tree is not whole' >&2; exit 1; }
+
+# run NAME SCORE [WRAPPER...]: the command NAME, for a score.
+run() {
+	rn=$1
+	rs=$2
+	shift 2
+	case $rn in
+	oomguard) "$@" "$og" -n "$rs" -T -p "$root" ;;
+	old) "$@" "$old" -n "$rs" -T -p "$root" ;;
+	loop) "$@" sh "$tmp/loop.sh" "$root" "$rs" ;;
+	esac
+}
+# cmd NAME SCORE: its command line, to print.
+cmd() {
+	case $1 in
+	oomguard) echo "$og -n $2 -T -p $root" ;;
+	old) echo "$old -n $2 -T -p $root" ;;
+	loop) echo "sh $tmp/loop.sh $root $2" ;;
+	esac
+}
+# Every member has SCORE, or stop.
+check() {
+	# shellcheck disable=SC2016 # awk's own $1
+	xargs awk -v s="$2" '$1 != s { bad++ } END { exit bad > 0 }' <"$tmp/files" || {
+		printf 'bench/tree.sh: %s left members without score %s\n' "$1" "$2" >&2
+		exit 1
+	}
+}
+
+# The children's user + system time between cpu0 and cpu1, in us: `times`
+# prints the shell's own line, then its children's, "0m0.123456s 0m0.05s".
+cpu_us() {
+	cat "$tmp/cpu0" "$tmp/cpu1" | awk '
+		function s(x) { split(x, a, "m"); sub("s", "", a[2]); return a[1] * 60 + a[2] }
+		NR == 2 { c0 = s($1) + s($2) }
+		NR == 4 { c1 = s($1) + s($2) }
+		END { printf "%d\n", (c1 - c0) * 1e6 }'
+}
+
+names="oomguard${old:+ old} loop"
+# shellcheck disable=SC2086 # one word per name
+set -- $names
+ncmds=$#
+# A first run of each, untimed: the first look at each /proc/PID costs more
+# (its dentries and inodes are made), whoever is first.
+score=100
+for name in $names; do
+	score=$((score + 1))
+	run "$name" "$score"
+	check "$name" "$score"
+done
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	k=0
+	while [ "$k" -lt "$ncmds" ]; do
+		# shellcheck disable=SC2086 # one word per name
+		set -- $names
+		shift $(( (r - 1 + k) % ncmds ))
+		name=$1
+		score=$((score + 1))
+		times >"$tmp/cpu0"
+		t0=$(date +%s%N)
+		run "$name" "$score"
+		t1=$(date +%s%N)
+		times >"$tmp/cpu1"
+		check "$name" "$score"
+		echo "$name $(( (t1 - t0) / 1000 )) $(cpu_us)" >>"$tmp/times"
+		k=$((k + 1))
+	done
+	r=$((r + 1))
+done
+
+# strace -c -f: the system calls of one run of each.
+for name in $names; do
+	score=$((score + 1))
+	run "$name" "$score" strace -c -f -o "$tmp/strace.$name"
+	check "$name" "$score"
+done
+
+printf '%s processes (fan-out 8), %s rounds; %s CPUs, kernel %s, %s\n\n' "$N" "$ROUNDS" \
+	"$(nproc)" "$(uname -r)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+printf '| command | wall, median (ms) | per-round min..max | wall vs loop | CPU, median (ms) | CPU vs loop |\n'
+printf '|---|---:|---:|---:|---:|---:|\n'
+for name in $names; do
+	awk -v n="$name" '$1 == n' "$tmp/times" | awk -v n="$name" '
+		function med(v, k) { return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2 }
+		{ w[NR] = $2; c[NR] = $3 }
+		END {
+			k = NR
+			for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) {
+				if (w[j] < w[i]) { t = w[i]; w[i] = w[j]; w[j] = t }
+				if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t }
+			}
+			printf "%s %.1f %.1f %.1f %.1f\n", n, med(w, k) / 1000, w[1] / 1000, w[k] / 1000, med(c, k) / 1000
+		}'
+done >"$tmp/summary"
+awk '
+	{ name[NR] = $1; med[NR] = $2; lo[NR] = $3; hi[NR] = $4; cpu[NR] = $5
+	  if ($1 == "loop") { l = $2; lc = $5 } }
+	END {
+		for (i = 1; i <= NR; i++)
+			printf "| %s | %.1f | %.1f..%.1f | %s | %.1f | %s |\n", name[i], med[i], lo[i], hi[i],
+			    name[i] == "loop" ? "1" : sprintf("1/%.2f", l / med[i]), cpu[i],
+			    name[i] == "loop" ? "1" : sprintf("1/%.2f", lc / cpu[i])
+	}' "$tmp/summary"
+printf '\n| command | openat | read | pread64 | close | write | all system calls |\n|---|---:|---:|---:|---:|---:|---:|\n'
+for name in $names; do
+	# strace -c: % time, seconds, usecs/call, calls, [errors,] syscall.
+	awk -v n="$name" '
+		$NF ~ /^(openat|read|pread64|close|write)$/ { c[$NF] = $4 }
+		$NF == "total" { t = $4 }
+		END {
+			printf "| %s | %d | %d | %d | %d | %d | %d |\n", n, c["openat"], c["read"],
+			    c["pread64"], c["close"], c["write"], t
+		}' "$tmp/strace.$name"
+done
+printf '\ncommands:\n'
+for name in $names; do printf '  %-9s %s\n' "$name" "$(cmd "$name" SCORE)"; done
