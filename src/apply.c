@@ -1,6 +1,7 @@
 /* Setting and showing the scores of running processes (-p, -T). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "oomguard.h"
@@ -20,18 +21,7 @@ struct tree {
 	size_t npids;
 	int score, pass, rc, added;
 	unsigned long long *rootstart;	/* 0: not pinned yet */
-	struct pstat *prev;	/* the last pass's scan, marked */
-	size_t nprev;
 };
-
-/* In the tree at the last pass, so set then or before?  A process is its
- * PID and its start time. */
-static int seen(const struct tree *t, const struct pstat *p)
-{
-	const struct pstat *q = proc_find(t->prev, t->nprev, p->pid);
-
-	return q && q->start == p->start && q->mark;
-}
 
 /* Is p root number j?  A root is pinned by its start time: the caller's,
  * else what the first pass found at its PID. */
@@ -44,7 +34,9 @@ static int is_root(struct tree *t, size_t j, const struct pstat *p)
 	return 1;
 }
 
-/* Marks: 0 out of the tree, 1 in it, 2 in it and set (by visit), ROOT. */
+/* Marks: 0 out of the tree, 1 in it, 2 in it and set, ROOT a root not set
+ * yet.  A rescan copies the marks of the processes it has seen before. */
+#define SET 2
 #define ROOT 3
 
 /* Mark every descendant of the marked entries.
@@ -71,12 +63,12 @@ static void mark_tree(struct pstat *v, size_t n)
 	}
 }
 
-/* The first pass sets a member as the scan reads it, through the /proc/PID
- * fd its stat came from (no second open, no second look at its start
+/* A scan sets a member as it reads it, through the oom_score_adj opened
+ * just before its stat (no second open, no second look at its start
  * time): one whose parent is marked already, which the PID order makes
  * nearly all of them.  Roots, and the few children with a lower PID than
  * their parent, are set after the scan. */
-static void visit(void *ctx, int dirfd, struct pstat *v, size_t n)
+static void visit(void *ctx, int adjfd, struct pstat *v, size_t n)
 {
 	struct tree *t = ctx;
 	struct pstat *p = &v[n], *parent;
@@ -86,28 +78,31 @@ static void visit(void *ctx, int dirfd, struct pstat *v, size_t n)
 	for (j = 0; j < t->npids; j++)
 		if (is_root(t, j, p)) {
 			p->mark = ROOT;
-			return;
+			break;
 		}
-	parent = proc_find(v, n, p->ppid);
-	if (!parent || !parent->mark)
+	parent = p->mark ? NULL : proc_find(v, n, p->ppid);
+	if (!parent || !parent->mark) {
+		if (adjfd >= 0)
+			close(adjfd);
 		return;
-	p->mark = 2;	/* in the tree, and set */
+	}
+	p->mark = SET;
 	t->added = 1;
 	/* Members that exit meanwhile are not errors, nor news. */
-	r = score_set_member_at(dirfd, p, t->score);
+	r = score_set_member_fd(adjfd, p, t->score);
 	if (r != EXIT_GONE)
 		t->rc = worse(t->rc, r);
 }
 
-/* Set every marked process not set yet. */
-static void set_marked(struct tree *t, const struct pstat *v, size_t n)
+/* Set every marked process not set yet, by PID, pinned by its start time. */
+static void set_marked(struct tree *t, struct pstat *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		int r;
 
-		if (v[i].mark == 2 || !v[i].mark || seen(t, &v[i]))
+		if (!v[i].mark || v[i].mark == SET)
 			continue;
 		t->added = 1;
 		/* Members that exit meanwhile are not errors, nor news (a
@@ -116,18 +111,21 @@ static void set_marked(struct tree *t, const struct pstat *v, size_t n)
 			t->rc = worse(t->rc, score_set(v[i].pid, t->score, v[i].start));
 		else if ((r = score_set_member(v[i].pid, t->score, v[i].start)) != EXIT_GONE)
 			t->rc = worse(t->rc, r);
+		v[i].mark = SET;
 	}
 }
 
-/* Scan, mark, apply; repeat while a scan finds members not yet set, since a
- * process may fork between our scan and the write to its parent.  Roots are
- * pinned by their start time: the caller's (0: unknown), else the first
- * scan's. */
+/* Scan, mark, apply; rescan while a scan finds members not yet set, since
+ * a process may fork between our scan and the write to its parent.  A
+ * rescan reads only the processes it has not seen (proc_scan_with).  Roots
+ * are pinned by their start time: the caller's (0: unknown), else the
+ * first scan's. */
 static int apply_tree(const int *pids, size_t npids, int score,
 		      const unsigned long long *starts)
 {
-	struct tree t = { pids, npids, score, 0, EXIT_OK, 1, NULL, NULL, 0 };
-	size_t j;
+	struct tree t = { pids, npids, score, 0, EXIT_OK, 1, NULL };
+	struct pstat *prev = NULL;
+	size_t j, nprev = 0;
 
 	t.rootstart = calloc(npids, sizeof *t.rootstart);
 	if (!t.rootstart)
@@ -139,22 +137,23 @@ static int apply_tree(const int *pids, size_t npids, int score,
 		size_t n;
 
 		t.added = 0;
-		n = t.pass ? proc_scan(&v) : proc_scan_with(&v, visit, &t);
+		n = proc_scan_with(&v, prev, nprev, visit, &t);
 		for (j = 0; j < npids; j++) {
 			struct pstat *root = proc_find(v, n, pids[j]);
 
-			if (is_root(&t, j, root))
-				root->mark = ROOT;
-			else if (!t.pass)
+			if (is_root(&t, j, root)) {
+				if (root->mark != SET)
+					root->mark = ROOT;
+			} else if (!t.pass)
 				t.rc = worse(t.rc, score_set(pids[j], score, t.rootstart[j]));
 		}
 		mark_tree(v, n);
 		set_marked(&t, v, n);
-		free(t.prev);
-		t.prev = v;
-		t.nprev = n;
+		free(prev);
+		prev = v;
+		nprev = n;
 	}
-	free(t.prev);
+	free(prev);
 	free(t.rootstart);
 	return t.rc;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "num.h"
@@ -232,7 +233,8 @@ static int by_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The PIDs of the root's directory, sorted, in v[].pid; their number. */
+/* The PIDs of the root's directory, sorted, in v[].pid, with the inode
+ * number of each entry in v[].ino; their number. */
 static size_t list_pids(DIR *d, struct pstat **list)
 {
 	struct dirent *de;
@@ -250,7 +252,8 @@ static size_t list_pids(DIR *d, struct pstat **list)
 				break;
 			v = nv;
 		}
-		v[n++].pid = pid;
+		v[n].pid = pid;
+		v[n++].ino = de->d_ino;
 	}
 	if (n)
 		qsort(v, n, sizeof *v, by_pid);
@@ -258,64 +261,102 @@ static size_t list_pids(DIR *d, struct pstat **list)
 	return n;
 }
 
-/* One process into v[n]; 1 when it was read.  Without a visitor, its stat
- * is opened by path, "PID/stat": one descriptor, not two. */
-static int scan_one(int procfd, int pid, struct pstat *v, size_t n, proc_visit *visit,
-		    void *ctx)
-{
-	char name[32];
-	int fd = procfd, ok;
-
-	snprintf(name, sizeof name, "%d/stat", pid);
-	if (visit) {
-		*strchr(name, '/') = '\0';
-		fd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	/* A stat that names another PID is not that directory's: the list
-	 * must stay in PID order. */
-	ok = fd >= 0 && stat_at(fd, visit ? "stat" : name, &v[n]) == 0 && v[n].pid == pid;
-	if (ok) {
-		v[n].mark = 0;
-		if (visit)
-			visit(ctx, fd, v, n);
-	}
-	if (visit && fd >= 0)
-		close(fd);
-	return ok;
-}
-
-/* One pass over the process directories; those that vanish are skipped.
- * In PID order, which is /proc's own but not a fake root's: a parent comes
- * before the children it forked (until PIDs wrap around). */
-size_t proc_scan_with(struct pstat **list, proc_visit *visit, void *ctx)
-{
-	DIR *d = opendir(proc_root());
-	size_t n = 0, npids, i;
-
-	*list = NULL;
-	if (!d)
-		return 0;
-	npids = list_pids(d, list);
-	/* Entry n is filled from entry i >= n, whose PID is read first. */
-	for (i = 0; i < npids; i++)
-		n += (size_t)scan_one(dirfd(d), (*list)[i].pid, *list, n, visit, ctx);
-	closedir(d);
-	return n;
-}
-
-size_t proc_scan(struct pstat **list)
-{
-	return proc_scan_with(list, NULL, NULL);
-}
-
-/* Look a PID up in a list from proc_scan. */
-struct pstat *proc_find(struct pstat *v, size_t n, int pid)
+static const struct pstat *find(const struct pstat *v, size_t n, int pid)
 {
 	struct pstat key;
 
 	memset(&key, 0, sizeof key);
 	key.pid = pid;
 	return n ? bsearch(&key, v, n, sizeof *v, by_pid) : NULL;
+}
+
+struct scan {
+	int procfd;
+	const struct pstat *prev;
+	size_t nprev;
+	proc_visit *visit;
+	void *ctx;
+};
+
+/* The oom_score_adj of a PID about to be read, for a visitor: open before
+ * the stat is read, so that it reaches the process the stat describes or,
+ * if that PID changed hands in between, one that has exited (a write then
+ * fails with ESRCH).  A fake root's file is opened only if it is a plain
+ * file: opening a FIFO would wake the test helper that reads it. */
+static int open_adj(int procfd, int pid)
+{
+	char name[32];
+	struct stat sb;
+
+	snprintf(name, sizeof name, "%d/oom_score_adj", pid);
+	if (proc_root_fake() && (fstatat(procfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0
+				 || !S_ISREG(sb.st_mode)))
+		return -1;
+	return openat(procfd, name, O_RDWR | O_CLOEXEC | O_NOCTTY);
+}
+
+/* One process into v[n]; 1 when it was read.  An entry the last scan read
+ * (same PID, same inode: procfs gives a PID taken by a new process a new
+ * inode) is copied from it, mark and all, with no system call. */
+static int scan_one(const struct scan *s, int pid, unsigned long long ino, struct pstat *v,
+		    size_t n)
+{
+	const struct pstat *old = ino > 1 ? find(s->prev, s->nprev, pid) : NULL;
+	char name[32];
+	int adj = -1;
+
+	if (old && old->ino == ino) {
+		v[n] = *old;
+		return 1;
+	}
+	if (s->visit)
+		adj = open_adj(s->procfd, pid);
+	snprintf(name, sizeof name, "%d/stat", pid);
+	/* A stat that names another PID is not that directory's: the list
+	 * must stay in PID order. */
+	if (stat_at(s->procfd, name, &v[n]) < 0 || v[n].pid != pid) {
+		if (adj >= 0)
+			close(adj);
+		return 0;
+	}
+	v[n].mark = 0;
+	v[n].ino = ino;
+	if (s->visit)
+		s->visit(s->ctx, adj, v, n);
+	return 1;
+}
+
+/* One pass over the process directories; those that vanish are skipped.
+ * In PID order, which is /proc's own but not a fake root's: a parent comes
+ * before the children it forked (until PIDs wrap around). */
+size_t proc_scan_with(struct pstat **list, const struct pstat *prev, size_t nprev,
+		      proc_visit *visit, void *ctx)
+{
+	DIR *d = opendir(proc_root());
+	struct scan s = { -1, prev, nprev, visit, ctx };
+	size_t n = 0, npids, i;
+
+	*list = NULL;
+	if (!d)
+		return 0;
+	s.procfd = dirfd(d);
+	npids = list_pids(d, list);
+	/* Entry n is filled from entry i >= n, whose PID is read first. */
+	for (i = 0; i < npids; i++)
+		n += (size_t)scan_one(&s, (*list)[i].pid, (*list)[i].ino, *list, n);
+	closedir(d);
+	return n;
+}
+
+size_t proc_scan(struct pstat **list)
+{
+	return proc_scan_with(list, NULL, 0, NULL, NULL);
+}
+
+/* Look a PID up in a list from proc_scan. */
+struct pstat *proc_find(struct pstat *v, size_t n, int pid)
+{
+	return (struct pstat *)find(v, n, pid);
 }
 
 /* A user's name, or the number when it has none or one longer than max.

@@ -12,6 +12,7 @@ struct pstat {
 	unsigned long long start;	/* clock ticks after boot */
 	long rss;			/* pages */
 	char comm[32];
+	unsigned long long ino;		/* of the /proc/PID entry (proc_scan) */
 };
 
 #define PF_KTHREAD_FLAG 0x00200000UL
@@ -37,11 +38,16 @@ int proc_uid(int dirfd, uid_t *uid);
 const char *user_name(uid_t uid, size_t max, char *buf, size_t n);
 /* Every process, in PID order (whatever order the directory lists them). */
 size_t proc_scan(struct pstat **list);
-/* The same, calling visit(ctx, dirfd, v, n) as each is read: v[n] is the new
- * one, v[0..n) those before it (sorted), dirfd its /proc/PID, still open so
- * that what the stat said is the process that dirfd pins. */
-typedef void proc_visit(void *ctx, int dirfd, struct pstat *v, size_t n);
-size_t proc_scan_with(struct pstat **list, proc_visit *visit, void *ctx);
+/* The same, calling visit(ctx, adjfd, v, n) as each is read: v[n] the new
+ * one, v[0..n) those before it (sorted); adjfd its oom_score_adj, opened
+ * O_RDWR before its stat was read (-1: it could not be), so that a write
+ * through it reaches the process that stat describes or fails with ESRCH.
+ * The visitor closes adjfd.  prev (nprev entries, or NULL): the last scan's
+ * list, whose entries still there are copied, marks included, not read
+ * again nor visited: a rescan reads only the processes started since. */
+typedef void proc_visit(void *ctx, int adjfd, struct pstat *v, size_t n);
+size_t proc_scan_with(struct pstat **list, const struct pstat *prev, size_t nprev,
+		      proc_visit *visit, void *ctx);
 struct pstat *proc_find(struct pstat *v, size_t n, int pid);
 
 #endif

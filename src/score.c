@@ -101,20 +101,17 @@ static int is_fifo(int dirfd, const char *file)
 }
 
 /* Write the value and read back what the kernel kept, through one
- * descriptor: open O_RDWR, write, pread at 0, close (a FIFO: write, close,
- * then read_int).  Each step checked: stdio would report EACCES only at
+ * descriptor: write, pread at 0, close (a FIFO: write, close, then read_int
+ * through dirfd).  Each step checked: stdio would report EACCES only at
  * fclose (OpenRC's start-stop-daemon loses the error that way).  Returns 0,
- * or the step that failed (1 open, 2 write or close, 3 read back) with errno. */
-static int put_value(int dirfd, const char *file, int value, int *back)
+ * or the step that failed (2 write or close, 3 read back) with errno. */
+static int put_fd(int fd, int fifo, int dirfd, const char *file, int value, int *back)
 {
 	char buf[32];
-	int len = snprintf(buf, sizeof buf, "%d\n", value), fifo = is_fifo(dirfd, file);
-	int fd = openat(dirfd, file, (fifo ? O_WRONLY : O_RDWR) | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	int len = snprintf(buf, sizeof buf, "%d\n", value);
 	int step = 0, err = 0;
 	ssize_t n;
 
-	if (fd < 0)
-		return 1;
 	do
 		n = write(fd, buf, (size_t)len);
 	while (n < 0 && errno == EINTR);
@@ -141,21 +138,22 @@ static int put_value(int dirfd, const char *file, int value, int *back)
 	return step;
 }
 
-/* Write through dirfd, which pins the process (pid 0: our own). */
-static int put_score(int pid, int dirfd, int score)
+/* The same after opening it (O_RDWR, or O_WRONLY for a FIFO); step 1: the
+ * open failed. */
+static int put_value(int dirfd, const char *file, int value, int *back)
 {
-	const char *file = "oom_score_adj";
-	int value = score, back = 0, step, err;
+	int fifo = is_fifo(dirfd, file);
+	int fd = openat(dirfd, file, (fifo ? O_WRONLY : O_RDWR) | O_TRUNC | O_CLOEXEC | O_NOCTTY);
 
-	step = put_value(dirfd, file, value, &back);
-	if (step == 1 && errno == ENOENT) {
-		/* Linux < 2.6.36 has only oom_adj.  Never touch it otherwise:
-		 * newer kernels log a deprecation line for every write. */
-		file = "oom_adj";
-		value = score_to_adj(score);
-		step = put_value(dirfd, file, value, &back);
-	}
-	err = errno;
+	return fd < 0 ? 1 : put_fd(fd, fifo, dirfd, file, value, back);
+}
+
+/* What a step's failure means, said; EXIT_OK when there was none and the
+ * kernel kept the value. */
+static int judge(int pid, int dirfd, const char *file, int value, int back, int step)
+{
+	int err = errno;
+
 	if (step && (err == ESRCH || (step == 2 && err == EINVAL)))
 		return gone(pid, "the process exited");
 	if (step == 1)
@@ -173,26 +171,41 @@ static int put_score(int pid, int dirfd, int score)
 	return EXIT_FAIL;
 }
 
-/* st: what the stat read through dirfd said, or NULL to read it now. */
-static int set_at(int pid, int dirfd, int score, unsigned long long start,
-		  const struct pstat *st)
+/* Write through dirfd, which pins the process (pid 0: our own). */
+static int put_score(int pid, int dirfd, int score)
 {
-	struct pstat own;
+	const char *file = "oom_score_adj";
+	int value = score, back = 0, step;
 
-	if (pid && !st) {
-		if (proc_stat(dirfd, &own) == 0)
-			st = &own;
-		else if (errno == ESRCH)
-			return gone(pid, "no such process");
-		/* Other errors: a fake procfs root without stat; go on. */
+	step = put_value(dirfd, file, value, &back);
+	if (step == 1 && errno == ENOENT) {
+		/* Linux < 2.6.36 has only oom_adj.  Never touch it otherwise:
+		 * newer kernels log a deprecation line for every write. */
+		file = "oom_adj";
+		value = score_to_adj(score);
+		step = put_value(dirfd, file, value, &back);
 	}
-	if (st) {
-		/* A write to a zombie "succeeds" and protects nothing. */
-		if (st->state == 'Z' || st->state == 'X')
+	return judge(pid, dirfd, file, value, back, step);
+}
+
+/* A write to a zombie "succeeds" and protects nothing. */
+static int zombie(const struct pstat *st)
+{
+	return st->state == 'Z' || st->state == 'X';
+}
+
+static int set_at(int pid, int dirfd, int score, unsigned long long start)
+{
+	struct pstat st;
+
+	if (pid && proc_stat(dirfd, &st) == 0) {
+		if (zombie(&st))
 			return gone(pid, "the process has exited (zombie)");
-		if (start && st->start != start)
+		if (start && st.start != start)
 			return gone(pid, "the process exited and its PID was reused");
-	}
+	} else if (pid && errno == ESRCH)
+		return gone(pid, "no such process");
+	/* Other errors: a fake procfs root without stat; go on. */
 	return put_score(pid, dirfd, score);
 }
 
@@ -210,7 +223,7 @@ int score_set(int pid, int score, unsigned long long start)
 		errno = err;
 		return EXIT_FAIL;
 	}
-	rc = set_at(pid, dirfd, score, start, NULL);
+	rc = set_at(pid, dirfd, score, start);
 	err = errno;
 	close(dirfd);
 	errno = err;
@@ -242,14 +255,28 @@ int score_set_member(int pid, int score, unsigned long long start)
 	return rc;
 }
 
-/* The same through the /proc/PID fd that st was just read from: st is the
- * process that dirfd pins, so its start time needs no second look. */
-int score_set_member_at(int dirfd, const struct pstat *st, int score)
+/* The same through its oom_score_adj, opened O_RDWR before st was read
+ * (proc_scan_with): the descriptor reaches the process st describes, or
+ * one that has exited, so st's start time needs no second look.  Closes
+ * adjfd; -1 (not opened: a fake root's FIFO, an old kernel's oom_adj, a
+ * user's EACCES) takes the path by PID, pinned by st's start time. */
+int score_set_member_fd(int adjfd, const struct pstat *st, int score)
 {
-	int rc;
+	int rc, back = 0, step;
 
+	if (adjfd < 0)
+		return score_set_member(st->pid, score, st->start);
 	quiet_gone = 1;
-	rc = set_at(st->pid, dirfd, score, 0, st);
+	if (zombie(st)) {
+		close(adjfd);
+		rc = gone(st->pid, "the process has exited (zombie)");
+	} else {
+		/* A fake root's file keeps what a longer value left. */
+		if (proc_root_fake() && ftruncate(adjfd, 0) < 0)
+			say("truncate pid %d oom_score_adj: %s", st->pid, strerror(errno));
+		step = put_fd(adjfd, 0, -1, "oom_score_adj", score, &back);
+		rc = judge(st->pid, -1, "oom_score_adj", score, back, step);
+	}
 	quiet_gone = 0;
 	return rc;
 }

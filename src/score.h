@@ -5,9 +5,9 @@
 int score_set(int pid, int score, unsigned long long start);
 /* The same, silent when the process has exited (EXIT_GONE): for -T members. */
 int score_set_member(int pid, int score, unsigned long long start);
-/* The same through the /proc/PID fd that st was just read from. */
+/* The same through its oom_score_adj, opened before st was read; closed. */
 struct pstat;
-int score_set_member_at(int dirfd, const struct pstat *st, int score);
+int score_set_member_fd(int adjfd, const struct pstat *st, int score);
 int score_get(int pid, int *oom_score, int *score_adj);
 /* Quiet reading through an open /proc/PID fd, for listings: 0 or -1/errno. */
 int score_read(int dirfd, int *oom_score, int *score_adj);

@@ -169,14 +169,21 @@ fproc() {
 	export OOMGUARD_PROC="$T/proc"
 }
 
-# Run CMD with bin/shim.so preloaded (tests/helpers/shim.c): with_shim
-# VAR=VALUE... CMD.  A gcc ASan build wants its runtime first in the list.
-with_shim() {
+# The LD_PRELOAD that loads bin/shim.so (tests/helpers/shim.c) into $OG: a
+# gcc ASan build wants its runtime first in the list.
+shim_preload() {
 	local pre=$TOP/bin/shim.so
 	[ -e "$pre" ] || fail "bin/shim.so is not built (make bin/shim.so)"
 	if grep -q fsanitize "$TOP/bin/.sanitize" 2>/dev/null &&
 		ldd "$OG" 2>/dev/null | grep -q libasan; then
 		pre="$(ldd "$OG" | sed -n 's/.*libasan[^ ]* => \([^ ]*\) .*/\1/p'):$pre"
 	fi
+	printf '%s\n' "$pre"
+}
+
+# Run CMD with bin/shim.so preloaded: with_shim VAR=VALUE... CMD.
+with_shim() {
+	local pre
+	pre=$(shim_preload) || return 1
 	env LD_PRELOAD="$pre" "$@"
 }

@@ -163,6 +163,68 @@ make_tree() {
 	done
 }
 
+# A rescan reads again a PID that a new process has taken since the last
+# scan (its /proc entry is a new inode), however that PID looked then.  In a
+# fake root: 500's oom_score_adj is a FIFO whose helper takes the write,
+# then replaces outsider 502 by a child of 501 under the same PID, then
+# answers the read-back.
+@test "-T rescans: a PID that changed hands since the last scan is read again" {
+	fake_proc 500
+	fake_proc 501
+	fake_proc 502
+	sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
+	cp -a "$T/proc/502" "$T/new502"
+	sed -i 's/(fake) S 1 /(fake) S 501 /' "$T/new502/stat"
+	rm "$T/proc/500/oom_score_adj"
+	mkfifo "$T/proc/500/oom_score_adj"
+	start sh -c 'v=$(cat "$1") && rm -r "$2/502" && mv "$3" "$2/502" &&
+		printf "%s\n" "$v" >"$1"' sh "$T/proc/500/oom_score_adj" "$T/proc" "$T/new502"
+	run -0 "$OG" -n 400 -T -p 500
+	assert_output ''
+	for p in 501 502; do
+		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:400"
+	done
+}
+
+# A member is written through the oom_score_adj opened before its stat was
+# read: if its PID changes hands between that read and the write, the write
+# reaches the process that exited (ESRCH), never the newcomer.  In a PID
+# namespace of the test's own, where it picks the next PID (ns_last_pid):
+# bin/shim.so stops -T right after member C's stat is read; C is killed and
+# reaped, an outsider takes C's PID, and -T goes on.
+@test "-T: a member whose PID changes hands between its stat and its write: the newcomer is left alone" {
+	cat >"$T/ns.sh" <<'EOF'
+T=$1 OG=$2 PRE=$3
+sh -c 'sleep 1000 & echo $! >"$1/c"; wait; exec sleep 1000' sh "$T" &
+r=$!
+until [ -s "$T/c" ]; do sleep 0.01; done
+c=$(cat "$T/c")
+until [ "$(cat "/proc/$c/comm" 2>/dev/null)" = sleep ]; do sleep 0.01; done
+OOMGUARD_SHIM_PAUSE="/proc/$c/stat:$T" LD_PRELOAD=$PRE "$OG" -n 321 -T -p "$r" &
+og=$!
+until [ -e "$T/paused" ]; do sleep 0.01; done
+kill "$c"
+until [ ! -e "/proc/$c" ]; do sleep 0.01; done
+echo $((c - 1)) >/proc/sys/kernel/ns_last_pid
+sleep 1000 &
+d=$!
+printf 'before %s %s\n' "$d" "$(cat "/proc/$d/oom_score_adj")"
+[ "$d" = "$c" ] || exit 9
+touch "$T/go"
+wait "$og"
+printf 'rc %s\n' "$?"
+printf 'root %s\n' "$(cat "/proc/$r/oom_score_adj")"
+printf 'after %s %s\n' "$d" "$(cat "/proc/$d/oom_score_adj")"
+EOF
+	pre=$(shim_preload)
+	run -0 timeout 60 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$pre"
+	before=$(echo "$output" | sed -n 's/^before [0-9]* //p')
+	assert_line 'rc 0'
+	assert_line 'root 321'
+	[ -n "$before" ] && [ "$before" != 321 ]
+	assert_line --regexp "^after [0-9]+ $before\$"
+}
+
 # A root pinned by the start time its scan found: if the PID is reused
 # before the write, the new process is not the one named.  Two roots: 4241
 # is written first (by PID), and its oom_score_adj is a FIFO whose helper

@@ -9,8 +9,13 @@
  *   who wins the race between the lstat and the open, every time.
  * OOMGUARD_SHIM_SETSID_MS=N: setsid() waits N ms first, as a child that a
  *   busy scheduler runs late.
+ * OOMGUARD_SHIM_PAUSE=PATH:DIR: right after the first close() of a
+ *   descriptor open on PATH (as /proc/self/fd names it), create DIR/paused
+ *   and wait until DIR/go exists (30 s at most): the moment between two
+ *   system calls at which a test makes a PID change hands.
  *
- * For tests/score.bats and tests/pidfile.bats only; never installed. */
+ * For tests/score.bats, tests/pidfile.bats and tests/tree.bats only; never
+ * installed. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -61,17 +66,63 @@ static int is_score_writer(int fd)
 	return len >= 14 && !strcmp(path + len - 14, "/oom_score_adj");
 }
 
+/* Is fd open on the PATH of OOMGUARD_SHIM_PAUSE, not yet paused at?  Then
+ * *dir is its DIR. */
+static int pause_here(int fd, const char **dir)
+{
+	static int paused;
+	const char *spec = getenv("OOMGUARD_SHIM_PAUSE");
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+	char link[64], path[4096];
+	ssize_t n;
+
+	if (paused || !colon)
+		return 0;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof path - 1);
+	if (n != colon - spec || strncmp(path, spec, (size_t)n))
+		return 0;
+	*dir = colon + 1;
+	return paused = 1;
+}
+
+static void pause_until_go(const char *dir)
+{
+	char flag[4096];
+	struct timespec t = { 0, 10000000L };
+	int fd, i;
+
+	snprintf(flag, sizeof flag, "%s/paused", dir);
+	fd = open(flag, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "shim: create %s: %s\n", flag, strerror(errno));
+		abort();
+	}
+	syscall(SYS_close, fd);
+	snprintf(flag, sizeof flag, "%s/go", dir);
+	for (i = 0; i < 3000 && access(flag, F_OK) < 0; i++)
+		nanosleep(&t, NULL);
+}
+
 int close(int fd)
 {
 	int (*real)(int);
 	void *sym = dlsym(RTLD_NEXT, "close");
 	int err = close_errno();
 	int hit = err && is_score_writer(fd);
+	const char *dir = NULL;
+	int stop = pause_here(fd, &dir);
 	int rc;
 
 	/* ISO C has no cast from object to function pointer; copy the bytes. */
 	memcpy(&real, &sym, sizeof real);
 	rc = real(fd);
+	if (stop) {
+		int e = errno;
+
+		pause_until_go(dir);
+		errno = e;
+	}
 
 	if (rc == 0 && hit) {
 		errno = err;
