@@ -250,23 +250,14 @@ static void bad_rows(struct report *rep, const struct conf *c)
  * neither can the hooks nor the watch on this host.  1, 0, -1 unknown. */
 static int cap_resource(void)
 {
-	char buf[4096], *p, *nl;
 	long caps;
-	int fd = geteuid() == 0 ? proc_open(0) : -1, len;
+	int fd = geteuid() == 0 ? proc_open(0) : -1, rc;
 
 	if (fd < 0)
 		return -1;
-	len = proc_read(fd, "status", buf, sizeof buf);
+	rc = proc_field(fd, "status", "\nCapEff:", 16, &caps);
 	close(fd);
-	if (len < 0 || !(p = strstr(buf, "\nCapEff:")))
-		return -1;
-	for (p += 8; *p == ' ' || *p == '\t'; p++)
-		;
-	if ((nl = strchr(p, '\n')))
-		*nl = '\0';
-	if (num_parse(p, 16, 0, LONG_MAX, &caps))
-		return -1;
-	return (int)(caps >> 24 & 1);
+	return rc < 0 ? -1 : (int)(caps >> 24 & 1);
 }
 
 /* Does "--WORD" (or "--WORD=...") abbreviate --NAME, as getopt_long takes it? */

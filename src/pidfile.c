@@ -97,9 +97,7 @@ static long pid_max(void)
 static int clocks(struct pidview *v)
 {
 	struct timespec rt, bt;
-	char buf[8192], *end;
-	const char *p;
-	int fd;
+	int fd, rc;
 	long sec;
 
 	if (clock_gettime(CLOCK_REALTIME, &rt) == 0 && clock_gettime(CLOCK_BOOTTIME, &bt) == 0) {
@@ -110,13 +108,9 @@ static int clocks(struct pidview *v)
 	fd = proc_open_path(".", O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return -1;
-	sec = proc_read(fd, "stat", buf, sizeof buf);
+	rc = proc_field(fd, "stat", "\nbtime", 10, &sec);
 	close(fd);
-	if (sec < 0 || !(p = strstr(buf, "\nbtime ")))
-		return -1;
-	errno = 0;
-	sec = strtol(p + 7, &end, 10);
-	if (errno || end == p + 7 || *end != '\n' || sec <= 0)
+	if (rc < 0 || sec <= 0)
 		return -1;
 	v->offset = (long long)sec * NS;
 	v->began = ns_of(&rt) - v->offset;

@@ -170,6 +170,26 @@ int proc_stat(int dirfd, struct pstat *st)
 	return stat_at(dirfd, "stat", st);
 }
 
+/* The number after KEY (which starts a line: "\nCapEff:") in a file of
+ * /proc, blanks skipped, in base 10 or 16, from 0 to LONG_MAX; 0 or -1. */
+int proc_field(int dirfd, const char *file, const char *key, int base, long *v)
+{
+	char buf[8192], num[32];
+	const char *p;
+	size_t n;
+
+	if (proc_read(dirfd, file, buf, sizeof buf) < 0 || !(p = strstr(buf, key)))
+		return -1;
+	for (p += strlen(key); *p == ' ' || *p == '\t'; p++)
+		;
+	n = strcspn(p, " \t\n");
+	if (!n || n >= sizeof num)
+		return -1;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	return num_parse(num, base, 0, LONG_MAX, v) ? -1 : 0;
+}
+
 static int status_field(const char *buf, const char *name, unsigned long *v)
 {
 	const char *p = strstr(buf, name);

@@ -25,6 +25,8 @@ int proc_open(int pid);		/* 0 is the caller itself */
 int proc_read(int dirfd, const char *name, char *buf, size_t size);
 /* The same for a file of one line, which the first read gives whole. */
 int proc_read_line(int dirfd, const char *name, char *buf, size_t size);
+/* The number after KEY, which starts a line, in a file of /proc. */
+int proc_field(int dirfd, const char *file, const char *key, int base, long *v);
 int proc_parse_stat(const char *buf, struct pstat *st);
 int proc_stat(int dirfd, struct pstat *st);
 #define PROC_GIDS_MAX 256

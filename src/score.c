@@ -262,7 +262,7 @@ int score_set_member(int pid, int score, unsigned long long start)
  * user's EACCES) takes the path by PID, pinned by st's start time. */
 int score_set_member_fd(int adjfd, const struct pstat *st, int score)
 {
-	int rc, back = 0, step;
+	int rc, back = 0;
 
 	if (adjfd < 0)
 		return score_set_member(st->pid, score, st->start);
@@ -271,6 +271,8 @@ int score_set_member_fd(int adjfd, const struct pstat *st, int score)
 		close(adjfd);
 		rc = gone(st->pid, "the process has exited (zombie)");
 	} else {
+		int step;
+
 		/* A fake root's file keeps what a longer value left. */
 		if (proc_root_fake() && ftruncate(adjfd, 0) < 0)
 			say("truncate pid %d oom_score_adj: %s", st->pid, strerror(errno));
