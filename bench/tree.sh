@@ -53,19 +53,22 @@ trap 'exit 1' INT TERM HUP
 "$CC" -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$tmp/forktree" bench/forktree.c
 
 # The admin's loop, as a script of its own: the tree by a breadth-first walk
-# over ps's parent links, then dash's builtin echo into each file.
-cat >"$tmp/loop.sh" <<'EOF'
-for p in $(ps -e -o pid=,ppid= | awk -v r="$1" '
-	{ kids[$2] = kids[$2] " " $1 }
-	END {
-		n = 1; q[1] = r
-		for (i = 1; i <= n; i++) {
-			m = split(kids[q[i]], a, " ")
-			for (j = 1; j <= m; j++) q[++n] = a[j]
-		}
-		for (i = 1; i <= n; i++) print q[i]
-	}'); do
-	echo "$2" >"/proc/$p/oom_score_adj"
+# over ps's parent links (tree.awk, which also lists the members below),
+# then dash's builtin echo into each file.
+cat >"$tmp/tree.awk" <<'EOF'
+{ kids[$2] = kids[$2] " " $1 }
+END {
+	n = 1; q[1] = r
+	for (i = 1; i <= n; i++) {
+		m = split(kids[q[i]], a, " ")
+		for (j = 1; j <= m; j++) q[++n] = a[j]
+	}
+	for (i = 1; i <= n; i++) print q[i]
+}
+EOF
+cat >"$tmp/loop.sh" <<EOF
+for p in \$(ps -e -o pid=,ppid= | awk -v r="\$1" -f '$tmp/tree.awk'); do
+	echo "\$2" >"/proc/\$p/oom_score_adj"
 done
 EOF
 
@@ -79,16 +82,8 @@ until [ -s "$tmp/root" ]; do
 done
 root=$(cat "$tmp/root")
 # The members' files, once, by the loop's own walk.
-ps -e -o pid=,ppid= | awk -v r="$root" '
-	{ kids[$2] = kids[$2] " " $1 }
-	END {
-		n = 1; q[1] = r
-		for (i = 1; i <= n; i++) {
-			m = split(kids[q[i]], a, " ")
-			for (j = 1; j <= m; j++) q[++n] = a[j]
-		}
-		for (i = 1; i <= n; i++) print "/proc/" q[i] "/oom_score_adj"
-	}' >"$tmp/files"
+ps -e -o pid=,ppid= | awk -v r="$root" -f "$tmp/tree.awk" |
+	sed 's|.*|/proc/&/oom_score_adj|' >"$tmp/files"
 [ "$(wc -l <"$tmp/files")" -eq "$N" ] || { echo 'bench/tree.sh: the tree is not whole' >&2; exit 1; }
 
 # run NAME SCORE [WRAPPER...]: the command NAME, for a score.
