@@ -224,9 +224,14 @@ in_dmesg() { dmesg | grep -qF "$1"; }
 	assert_line "oomguard: refuse state directory $ST: not owned by root"
 	[ ! -e "$ST/svc" ]
 	printf 'timeout\t1\t0\t300\t/etc/default/x\tforged\n' >"$ST/x"
+	# One rule that holds (idle): the refused directory alone fails check.
+	printf 'quiet 300 comm=og-none-such\n' >"$T/og.conf"
 	run -1 check
 	assert_line "oomguard: refuse state directory $ST: not owned by root"
 	refute_output --partial forged
+	rm "$ST/x"
+	chown 0 "$ST"
+	run -0 check
 }
 
 @test "hostile: a state directory that group or others may write is refused" {
@@ -235,8 +240,12 @@ in_dmesg() { dmesg | grep -qF "$1"; }
 	assert_line "oomguard: refuse state directory $ST: writable by group or others"
 	[ ! -e "$ST/svc" ]
 	chmod 770 "$ST"
+	# One rule that holds (idle): the refused directory alone fails check.
+	printf 'quiet 300 comm=og-none-such\n' >"$T/og.conf"
 	run -1 check
 	assert_line "oomguard: refuse state directory $ST: writable by group or others"
+	chmod 700 "$ST"
+	run -0 check
 }
 
 @test "hostile: a link planted in the state directory is neither read nor written through" {
