@@ -321,7 +321,7 @@ static int open_adj(int procfd, int pid)
 static int scan_one(const struct scan *s, int pid, unsigned long long ino, struct pstat *v,
 		    size_t n)
 {
-	const struct pstat *old = ino > 1 ? find(s->prev, s->nprev, pid) : NULL;
+	const struct pstat *old = find(s->prev, s->nprev, pid);
 	char name[32];
 	int adj = -1;
 
