@@ -1,6 +1,7 @@
 /* Setting and showing the scores of running processes (-p, -T). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "msg.h"
@@ -16,11 +17,19 @@ static int worse(int a, int b)
 	return a ? a : b;
 }
 
+/* A descriptor the scan kept: the oom_score_adj of a process whose parent
+ * it had not read yet. */
+struct held {
+	int pid, fd;
+};
+
 struct tree {
 	const int *pids;
 	size_t npids;
 	int score, pass, rc, added;
 	unsigned long long *rootstart;	/* 0: not pinned yet */
+	struct held *held;
+	size_t nheld, capheld, maxheld;
 };
 
 /* Is p root number j?  A root is pinned by its start time: the caller's,
@@ -35,9 +44,12 @@ static int is_root(struct tree *t, size_t j, const struct pstat *p)
 }
 
 /* Marks: 0 out of the tree, 1 in it, 2 in it and set, ROOT a root not set
- * yet.  A rescan copies the marks of the processes it has seen before. */
+ * yet; WAIT out of it unless mark_tree finds otherwise, its descriptor kept
+ * by the scan (set_held).  A rescan copies the marks of the processes it
+ * has seen before. */
 #define SET 2
 #define ROOT 3
+#define WAIT (-1)
 
 /* Mark every descendant of the marked entries.
  * Children mostly have higher PIDs than parents, so this converges in a
@@ -52,10 +64,10 @@ static void mark_tree(struct pstat *v, size_t n)
 		for (i = 0; i < n; i++) {
 			struct pstat *parent;
 
-			if (v[i].mark || v[i].ppid <= 0)
+			if (v[i].mark > 0 || v[i].ppid <= 0)
 				continue;
 			parent = proc_find(v, n, v[i].ppid);
-			if (parent && parent->mark) {
+			if (parent && parent->mark > 0) {
 				v[i].mark = 1;
 				changed = 1;
 			}
@@ -63,11 +75,33 @@ static void mark_tree(struct pstat *v, size_t n)
 	}
 }
 
+/* Keep fd for after the scan; -1 once the budget of open files is spent
+ * (the process is then set by PID, if it is a member). */
+static int hold(struct tree *t, int pid, int fd)
+{
+	if (t->nheld == t->capheld) {
+		size_t cap = t->capheld ? t->capheld * 2 : 64;
+		struct held *h;
+
+		if (cap > t->maxheld)
+			cap = t->maxheld;
+		if (cap <= t->nheld || !(h = realloc(t->held, cap * sizeof *h)))
+			return -1;
+		t->held = h;
+		t->capheld = cap;
+	}
+	t->held[t->nheld].pid = pid;
+	t->held[t->nheld++].fd = fd;
+	return 0;
+}
+
 /* A scan sets a member as it reads it, through the oom_score_adj opened
  * just before its stat (no second open, no second look at its start
  * time): one whose parent is marked already, which the PID order makes
- * nearly all of them.  Roots, and the few children with a lower PID than
- * their parent, are set after the scan. */
+ * nearly all of them.  A child with a lower PID than its parent (PIDs
+ * wrapped at pid_max, 32768 by default) comes before it: its descriptor is
+ * kept (WAIT) until the tree is known, and so are those of its children
+ * that come before the parent.  Roots are set after the scan. */
 static void visit(void *ctx, int adjfd, struct pstat *v, size_t n)
 {
 	struct tree *t = ctx;
@@ -81,8 +115,11 @@ static void visit(void *ctx, int adjfd, struct pstat *v, size_t n)
 			break;
 		}
 	parent = p->mark ? NULL : proc_find(v, n, p->ppid);
-	if (!parent || !parent->mark) {
-		if (adjfd >= 0)
+	if (!parent || parent->mark <= 0) {
+		if (!p->mark && (p->ppid > p->pid || (parent && parent->mark == WAIT))
+		    && adjfd >= 0 && hold(t, p->pid, adjfd) == 0)
+			p->mark = WAIT;
+		else if (adjfd >= 0)
 			close(adjfd);
 		return;
 	}
@@ -94,6 +131,38 @@ static void visit(void *ctx, int adjfd, struct pstat *v, size_t n)
 		t->rc = worse(t->rc, r);
 }
 
+/* Set the members whose descriptor the scan kept; close the others'. */
+static void set_held(struct tree *t, struct pstat *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < t->nheld; i++) {
+		struct pstat *p = proc_find(v, n, t->held[i].pid);
+		int r;
+
+		if (!p || p->mark != 1) {
+			close(t->held[i].fd);
+			continue;
+		}
+		p->mark = SET;
+		t->added = 1;
+		if ((r = score_set_member_fd(t->held[i].fd, p, t->score)) != EXIT_GONE)
+			t->rc = worse(t->rc, r);
+	}
+	t->nheld = 0;
+}
+
+/* How many descriptors a scan may keep: what RLIMIT_NOFILE leaves, less a
+ * few for the scan itself and for the writes by PID. */
+static size_t hold_max(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 64)
+		return 0;
+	return rl.rlim_cur > 65536 ? 65536 - 32 : (size_t)rl.rlim_cur - 32;
+}
+
 /* Set every marked process not set yet, by PID, pinned by its start time. */
 static void set_marked(struct tree *t, struct pstat *v, size_t n)
 {
@@ -102,7 +171,7 @@ static void set_marked(struct tree *t, struct pstat *v, size_t n)
 	for (i = 0; i < n; i++) {
 		int r;
 
-		if (!v[i].mark || v[i].mark == SET)
+		if (v[i].mark <= 0 || v[i].mark == SET)
 			continue;
 		t->added = 1;
 		/* Members that exit meanwhile are not errors, nor news (a
@@ -115,23 +184,42 @@ static void set_marked(struct tree *t, struct pstat *v, size_t n)
 	}
 }
 
+/* Has the host forked since *forks was read (or is either count unknown)?
+ * *forks becomes the count now. */
+static int forked_since(long *forks)
+{
+	long now;
+	int moved;
+
+	if (proc_forks(&now) < 0)
+		now = -1;
+	moved = now < 0 || now != *forks;
+	*forks = now;
+	return moved;
+}
+
 /* Scan, mark, apply; rescan while a scan finds members not yet set, since
- * a process may fork between our scan and the write to its parent.  A
- * rescan reads only the processes it has not seen (proc_scan_with).  Roots
- * are pinned by their start time: the caller's (0: unknown), else the
- * first scan's. */
+ * a process may fork between our scan and the write to its parent.  But
+ * only if one did: a host that forked nothing from just before the scan
+ * listed /proc to just after the last write has no process the scan did
+ * not see, and no PID that changed hands.  A rescan reads only the
+ * processes it has not seen (proc_scan_with).  Roots are pinned by their
+ * start time: the caller's (0: unknown), else the first scan's. */
 static int apply_tree(const int *pids, size_t npids, int score,
 		      const unsigned long long *starts)
 {
-	struct tree t = { pids, npids, score, 0, EXIT_OK, 1, NULL };
+	struct tree t = { pids, npids, score, 0, EXIT_OK, 1, NULL, NULL, 0, 0, 0 };
 	struct pstat *prev = NULL;
 	size_t j, nprev = 0;
+	long forks = -1;
 
+	t.maxheld = hold_max();
 	t.rootstart = calloc(npids, sizeof *t.rootstart);
 	if (!t.rootstart)
 		die(EXIT_FAIL, "scan processes: out of memory");
 	for (j = 0; starts && j < npids; j++)
 		t.rootstart[j] = starts[j];
+	forked_since(&forks);
 	for (t.pass = 0; t.added && t.pass < 16; t.pass++) {
 		struct pstat *v;
 		size_t n;
@@ -148,12 +236,16 @@ static int apply_tree(const int *pids, size_t npids, int score,
 				t.rc = worse(t.rc, score_set(pids[j], score, t.rootstart[j]));
 		}
 		mark_tree(v, n);
+		set_held(&t, v, n);
 		set_marked(&t, v, n);
 		free(prev);
 		prev = v;
 		nprev = n;
+		if (!forked_since(&forks))
+			break;
 	}
 	free(prev);
+	free(t.held);
 	free(t.rootstart);
 	return t.rc;
 }

@@ -170,24 +170,70 @@ int proc_stat(int dirfd, struct pstat *st)
 	return stat_at(dirfd, "stat", st);
 }
 
-/* The number after KEY (which starts a line: "\nCapEff:") in a file of
- * /proc, blanks skipped, in base 10 or 16, from 0 to LONG_MAX; 0 or -1. */
-int proc_field(int dirfd, const char *file, const char *key, int base, long *v)
+/* The number at p: blanks skipped, in base 10 or 16, from 0 to LONG_MAX. */
+static int number_at(const char *p, int base, long *v)
 {
-	char buf[8192], num[32];
-	const char *p;
+	char num[32];
 	size_t n;
 
-	if (proc_read(dirfd, file, buf, sizeof buf) < 0 || !(p = strstr(buf, key)))
-		return -1;
-	for (p += strlen(key); *p == ' ' || *p == '\t'; p++)
-		;
+	while (*p == ' ' || *p == '\t')
+		p++;
 	n = strcspn(p, " \t\n");
 	if (!n || n >= sizeof num)
 		return -1;
 	memcpy(num, p, n);
 	num[n] = '\0';
 	return num_parse(num, base, 0, LONG_MAX, v) ? -1 : 0;
+}
+
+/* The number after KEY (which starts a line: "\nCapEff:") in a file of
+ * /proc; 0 or -1.  Read in pieces, so the key may lie anywhere: /proc/stat
+ * gets to btime and processes only after a line per CPU and the intr line,
+ * a number per interrupt (NR_IRQS of them on 2.6.32), over 8 KiB on a big
+ * host.  What is kept between pieces is the key's line so far, or the tail
+ * that may start it. */
+int proc_field(int dirfd, const char *file, const char *key, int base, long *v)
+{
+	char buf[4096] = "";
+	const char *p = NULL;
+	size_t klen = strlen(key), len = 0, off;
+	ssize_t n;
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		/* The key's whole line; or as much of it as buf holds. */
+		p = strstr(buf, key);
+		if (p && (strchr(p + klen, '\n') || (p == buf && len == sizeof buf - 1)))
+			break;
+		off = p ? (size_t)(p - buf) : len > klen ? len - klen : 0;
+		memmove(buf, buf + off, len - off + 1);
+		len -= off;
+	}
+	close(fd);
+	if (n < 0 || !(p = strstr(buf, key)))
+		return -1;
+	return number_at(p + klen, base, v);
+}
+
+/* Processes and threads forked since boot: "processes" in /proc/stat, one
+ * count for the host, whatever the PID namespace (kernel/fork.c total_forks,
+ * raised as the new task is made visible). */
+int proc_forks(long *n)
+{
+	char path[PATH_MAX];
+	int len = snprintf(path, sizeof path, "%s/stat", proc_root());
+
+	if (len < 0 || (size_t)len >= sizeof path)
+		return -1;
+	return proc_field(AT_FDCWD, path, "\nprocesses ", 10, n);
 }
 
 static int status_field(const char *buf, const char *name, unsigned long *v)
@@ -260,7 +306,7 @@ static size_t list_pids(DIR *d, struct pstat **list)
 	struct dirent *de;
 	struct pstat *v = NULL;
 	size_t n = 0, cap = 0;
-	int pid;
+	int pid, sorted = 1;
 
 	while ((de = readdir(d))) {
 		if (pid_parse(de->d_name, &pid))
@@ -272,10 +318,12 @@ static size_t list_pids(DIR *d, struct pstat **list)
 				break;
 			v = nv;
 		}
+		sorted &= !n || v[n - 1].pid < pid;
 		v[n].pid = pid;
 		v[n++].ino = de->d_ino;
 	}
-	if (n)
+	/* procfs lists PIDs in order; a fake root, in any. */
+	if (!sorted)
 		qsort(v, n, sizeof *v, by_pid);
 	*list = v;
 	return n;

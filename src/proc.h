@@ -7,7 +7,7 @@
 struct pstat {
 	int pid, ppid;
 	char state;
-	char mark;			/* the caller's: 0 from proc_scan */
+	signed char mark;		/* the caller's: 0 from proc_scan */
 	unsigned long flags;
 	unsigned long long start;	/* clock ticks after boot */
 	long rss;			/* pages */
@@ -27,6 +27,8 @@ int proc_read(int dirfd, const char *name, char *buf, size_t size);
 int proc_read_line(int dirfd, const char *name, char *buf, size_t size);
 /* The number after KEY, which starts a line, in a file of /proc. */
 int proc_field(int dirfd, const char *file, const char *key, int base, long *v);
+/* Processes (and threads) forked since boot, host-wide; -1: unknown. */
+int proc_forks(long *n);
 int proc_parse_stat(const char *buf, struct pstat *st);
 int proc_stat(int dirfd, struct pstat *st);
 #define PROC_GIDS_MAX 256

@@ -221,6 +221,29 @@ fake_status() {
 	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 351
 }
 
+# /proc/stat has a line per CPU, and the intr line a number per interrupt
+# (NR_IRQS of them on 2.6.32: 4096 on a distribution kernel) before btime:
+# far beyond 8 KiB on a big host.  btime is found wherever it is, and
+# across the end of one read and the start of the next (4095 bytes each).
+@test "no CLOCK_BOOTTIME, btime after a long /proc/stat: still found, a stale pidfile still refused" {
+	fake_proc 4242
+	fake_status 4242
+	now=$(date +%s)
+	echo 4242 >"$T/d.pid"
+	touch -m -d "@$((now - 20))" "$T/d.pid"
+	for pad in 4053 4060 4067 4070 30000; do
+		{
+			printf 'cpu  1 2 3 4 5 6 7 8 0 0\n'
+			printf 'intr %*s\n' "$pad" 1 | tr ' ' 0 | cut -c "1-$((pad - 1))"
+			printf 'btime %s\nprocesses 9\n' "$((now - 10))"
+		} >"$T/proc/stat"
+		grep -q "^btime $((now - 10))\$" "$T/proc/stat"
+		run -4 stepped 0 env OOMGUARD_TEST_NO_BOOTTIME=1 "$OG" -n 352 -f "$T/d.pid" -w 1
+		assert_output --partial "(a stale pidfile whose PID was reused)"
+	done
+	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
+}
+
 # btime is whole seconds: the boot may have been up to 1 s later, so a start
 # time read through it may be up to 1 s early.  -r allows that second.
 @test "no CLOCK_BOOTTIME, btime: -r takes a process started 0.3 s before the wait (btime's second), not 3 s" {

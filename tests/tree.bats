@@ -163,6 +163,36 @@ make_tree() {
 	done
 }
 
+# Whether to rescan, the host's fork count says ("processes" in /proc/stat):
+# a rescan when it moved between the listing of /proc and the last write,
+# none when it did not (nothing new can be there).  The fake root of the
+# test above, with a /proc/stat: the helper brings 501 and 502 in, and
+# moves the count, or leaves it as it was.
+@test "-T rescans when the fork count of /proc/stat moved, and only then" {
+	for after in 8 7; do
+		rm -rf "$T/proc" "$T/later"
+		fake_proc 500
+		fake_proc 501
+		fake_proc 502
+		printf 'cpu  1 2 3 4\nprocesses 7\nprocs_running 1\n' >"$T/proc/stat"
+		sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
+		sed -i 's/(fake) S 1 /(fake) S 501 /' "$T/proc/502/stat"
+		mkdir "$T/later"
+		mv "$T/proc/501" "$T/proc/502" "$T/later/"
+		rm "$T/proc/500/oom_score_adj"
+		mkfifo "$T/proc/500/oom_score_adj"
+		start sh -c 'v=$(cat "$1") && mv "$2/501" "$2/502" "$3/" &&
+			sed -i "s/^processes .*/processes $4/" "$3/stat" && printf "%s\n" "$v" >"$1"' \
+			sh "$T/proc/500/oom_score_adj" "$T/later" "$T/proc" "$after"
+		run -0 "$OG" -n 400 -T -p 500
+		want=400
+		[ "$after" = 8 ] || want=0
+		for p in 501 502; do
+			assert_equal "$after $p:$(cat "$T/proc/$p/oom_score_adj")" "$after $p:$want"
+		done
+	done
+}
+
 # A rescan reads again a PID that a new process has taken since the last
 # scan (its /proc entry is a new inode), however that PID looked then.  In a
 # fake root: 500's oom_score_adj is a FIFO whose helper takes the write,
@@ -223,6 +253,100 @@ EOF
 	assert_line 'root 321'
 	[ -n "$before" ] && [ "$before" != 321 ]
 	assert_line --regexp "^after [0-9]+ $before\$"
+}
+
+# PIDs wrap at pid_max (32768 by default, on every host this is for): a
+# child may then have a lower PID than its parent, and the scan, in PID
+# order, reads it first.  Its oom_score_adj, opened with its stat, is kept
+# until the tree is known, then written; never opened again by PID.  In a
+# PID namespace of the test's own, where ns_last_pid puts root R and
+# outsider O just below pid_max, then their children just above 100:
+# R -> (KIDS sleeps, sh D -> G), O -> P.  Run under ulimit -n FDS: the
+# kept descriptors stay under RLIMIT_NOFILE, the members beyond it are set
+# by PID.
+wrap_ns() {
+	cat >"$T/ns.sh" <<'EOF'
+T=$1 OG=$2 KIDS=$3 FDS=$4
+pm=$(cat /proc/sys/kernel/pid_max)
+mkfifo "$T/r" "$T/o"
+echo $((pm - 10)) >/proc/sys/kernel/ns_last_pid
+sh -c 'read x <"$1/r"; i=0; while [ "$i" -lt "$2" ]; do sleep 1000 & i=$((i + 1)); done
+	sh -c "sleep 1000 & wait" & wait' sh "$T" "$KIDS" &
+r=$!
+sh -c 'read x <"$1/o"; sleep 1000 & wait' sh "$T" &
+o=$!
+echo 100 >/proc/sys/kernel/ns_last_pid
+echo >"$T/r"
+until [ "$(pgrep -c -P "$r")" = $((KIDS + 1)) ] && [ -n "$(pgrep -P "$(pgrep -P "$r" -x sh)")" ]; do
+	sleep 0.01
+done
+echo >"$T/o"
+until [ -n "$(pgrep -P "$o")" ]; do sleep 0.01; done
+kids=$(pgrep -d ' ' -P "$r")
+g=$(pgrep -P "$(pgrep -P "$r" -x sh)")
+p=$(pgrep -P "$o")
+printf 'tree %s %s %s\n' "$r" "$kids" "$g"
+(ulimit -n "$FDS" && exec strace -f -qq -e trace=openat -o "$T/st" "$OG" -n 321 -T -p "$r")
+printf 'rc %s\n' "$?"
+for m in $r $kids $g; do printf 'member %s %s\n' "$m" "$(cat "/proc/$m/oom_score_adj")"; done
+printf 'outsider %s %s\n' "$o" "$(cat "/proc/$o/oom_score_adj")"
+printf 'outsider %s %s\n' "$p" "$(cat "/proc/$p/oom_score_adj")"
+EOF
+	run -0 timeout 120 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$@"
+	assert_line 'rc 0'
+	refute_line --regexp '^member [0-9]+ ([^3]|3[^2]|32[^1])'
+	refute_line --regexp '^outsider [0-9]+ 321$'
+	[ "$(echo "$output" | grep -c '^member [0-9]* 321$')" -eq $(($1 + 3)) ]
+	# Every child came after the wrap.  $bypid: how many were opened
+	# again by PID ("/proc/PID", score_set_member), as the root is.
+	# shellcheck disable=SC2046 # one word per PID
+	set -- $(echo "$output" | sed -n 's/^tree //p')
+	r=$1
+	shift
+	bypid=0
+	for m; do
+		[ "$m" -lt "$r" ]
+		! grep -q "openat(AT_FDCWD, \"/proc/$m\"" "$T/st" || bypid=$((bypid + 1))
+	done
+	grep -q "openat(AT_FDCWD, \"/proc/$r\"" "$T/st"
+}
+
+@test "-T: children with lower PIDs than their parent (PIDs wrapped) are written through the scan's descriptor" {
+	wrap_ns 1 1024
+	assert_equal "$bypid" 0
+}
+
+@test "-T: more wrapped children than RLIMIT_NOFILE leaves: the rest are set by PID" {
+	wrap_ns 80 64
+	[ "$bypid" -gt 0 ]
+}
+
+# A rescan is for processes forked since the scan listed /proc: on the real
+# kernel, member X forks child K after its stat is read (bin/shim.so stops
+# -T there) and before its write; K has the old score, and only a rescan,
+# which the moved fork count of /proc/stat calls for, finds it.
+@test "-T rescans: a child forked between its parent's stat and its write is set too" {
+	mkfifo "$T/fork"
+	# shellcheck disable=SC2016 # for the child shell
+	printf '%s\n' 'read x <"$1/fork"; sleep 1000 & echo $! >"$1/kid"; wait' >"$T/x.sh"
+	start sh -c 'sh "$1/x.sh" "$1" & wait' sh "$T"
+	root=$pid
+	wait_for has_descendants "$root" 1
+	x=$(descendants "$root")
+	pre=$(shim_preload)
+	OOMGUARD_SHIM_PAUSE="/proc/$x/stat:$T" LD_PRELOAD=$pre "$OG" -n 333 -T -p "$root" \
+		>"$T/og.out" 2>&1 &
+	og=$!
+	wait_for test -e "$T/paused"
+	echo >"$T/fork"
+	wait_for test -s "$T/kid"
+	kid=$(cat "$T/kid")
+	PIDS="$PIDS $kid"
+	wait_for comm_is "$kid" sleep
+	[ "$(adj_of "$kid")" != 333 ]
+	touch "$T/go"
+	wait "$og"
+	assert_equal "$(adj_of "$root") $(adj_of "$x") $(adj_of "$kid")" '333 333 333'
 }
 
 # A root pinned by the start time its scan found: if the PID is reused
