@@ -2,6 +2,7 @@
 # oomguard -n SCORE -p PID -T: the process and every descendant.
 # shellcheck disable=SC2154 # $pid and $T are set by common.bash
 # shellcheck disable=SC2016 # the sh -c scripts expand in the child
+# shellcheck disable=SC2030,SC2031 # bats's run sets $output in each test
 bats_require_minimum_version 1.5.0
 load common
 
