@@ -8,6 +8,11 @@
 # Usage: bench/tree.sh [N [ROUNDS]]     (default 5000 processes, 7 rounds)
 # OLD=PATH: also time another oomguard binary (the code before a change),
 # side by side in the same run.
+# WRAP=1: a tree across the wrap of PIDs at pid_max (32768 by default, so
+# common on a host up for long): the script runs again in a PID namespace
+# of its own (unshare -p -f --mount-proc), where ns_last_pid puts the root
+# N/2 below pid_max, so about half the members have a lower PID than their
+# parent.  Its /proc then holds the tree and the bench alone.
 #
 # Method.  bench/forktree.c, compiled here, forks the tree (fan-out 8, so
 # 5 levels for 5000) and leaves every process asleep in pause().  Each
@@ -21,17 +26,24 @@
 # stretches the wall time by waits for a CPU, the CPU time much less.  Then one
 # more run of each under `strace -c -f`: the counts of openat, read (and
 # pread64), close and write.
+# A fourth command, floor (bench/treefloor.c): the 7 system calls -T makes
+# for a member, for each member of a list made before, and nothing else:
+# what a -T of this design could cost at best.
 # The tree lives only while this runs, and is killed (and reaped) at the
 # end, on Ctrl-C, or when this script dies: 5000 more processes slow down
 # anything else on the host that walks /proc.
 # The scores are positive: lowering one needs CAP_SYS_RESOURCE.
 #
-# Needs: root, cc, awk, ps, strace, bin/oomguard (`make`).  Installs nothing.
+# Needs: root, cc, awk, ps, strace, bin/oomguard (`make`); WRAP=1 also
+# unshare (util-linux).  Installs nothing.
 set -eu
 cd "$(dirname "$0")/.."
 N=${1:-5000}
 ROUNDS=${2:-7}
 case $N$ROUNDS in *[!0-9]*) printf 'usage: %s [N [ROUNDS]]\n' "$0" >&2; exit 2 ;; esac
+if [ "${WRAP:-}" = 1 ] && [ "${TREE_BENCH_NS:-}" != 1 ]; then
+	exec env TREE_BENCH_NS=1 unshare -p -f --mount-proc sh "$(pwd)/bench/tree.sh" "$N" "$ROUNDS"
+fi
 CC=${CC:-cc}
 og=$(pwd)/bin/oomguard
 old=${OLD:-}
@@ -50,7 +62,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
-"$CC" -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$tmp/forktree" bench/forktree.c
+for c in forktree treefloor; do
+	"$CC" -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$tmp/$c" "bench/$c.c"
+done
 
 # The admin's loop, as a script of its own: the tree by a breadth-first walk
 # over ps's parent links (tree.awk, which also lists the members below),
@@ -72,6 +86,9 @@ for p in \$(ps -e -o pid=,ppid= | awk -v r="\$1" -f '$tmp/tree.awk'); do
 done
 EOF
 
+if [ "${TREE_BENCH_NS:-}" = 1 ]; then
+	echo $(($(cat /proc/sys/kernel/pid_max) - N / 2)) >/proc/sys/kernel/ns_last_pid
+fi
 "$tmp/forktree" "$N" 8 >"$tmp/root" &
 ft=$!
 i=0
@@ -81,10 +98,14 @@ until [ -s "$tmp/root" ]; do
 	sleep 0.1
 done
 root=$(cat "$tmp/root")
-# The members' files, once, by the loop's own walk.
-ps -e -o pid=,ppid= | awk -v r="$root" -f "$tmp/tree.awk" |
-	sed 's|.*|/proc/&/oom_score_adj|' >"$tmp/files"
+# The members' files, once, by the loop's own walk; and how many members
+# have a lower PID than their parent (PIDs wrapped).
+ps -e -o pid=,ppid= >"$tmp/ps"
+awk -v r="$root" -f "$tmp/tree.awk" "$tmp/ps" >"$tmp/members"
+sed 's|.*|/proc/&/oom_score_adj|' "$tmp/members" >"$tmp/files"
 [ "$(wc -l <"$tmp/files")" -eq "$N" ] || { echo 'bench/tree.sh: the tree is not whole' >&2; exit 1; }
+wrapped=$(awk 'NR == FNR { m[$1] = 1; next } ($1 in m) && $1 + 0 < $2 + 0 { k++ } END { print k + 0 }' \
+	"$tmp/members" "$tmp/ps")
 
 # run NAME SCORE [WRAPPER...]: the command NAME, for a score.
 run() {
@@ -95,6 +116,7 @@ run() {
 	oomguard) "$@" "$og" -n "$rs" -T -p "$root" ;;
 	old) "$@" "$old" -n "$rs" -T -p "$root" ;;
 	loop) "$@" sh "$tmp/loop.sh" "$root" "$rs" ;;
+	floor) "$@" "$tmp/treefloor" "$tmp/members" "$rs" ;;
 	esac
 }
 # cmd NAME SCORE: its command line, to print.
@@ -103,6 +125,7 @@ cmd() {
 	oomguard) echo "$og -n $2 -T -p $root" ;;
 	old) echo "$old -n $2 -T -p $root" ;;
 	loop) echo "sh $tmp/loop.sh $root $2" ;;
+	floor) echo "$tmp/treefloor $tmp/members $2" ;;
 	esac
 }
 # Every member has SCORE, or stop.
@@ -124,7 +147,7 @@ cpu_us() {
 		END { printf "%d\n", (c1 - c0) * 1e6 }'
 }
 
-names="oomguard${old:+ old} loop"
+names="oomguard${old:+ old} loop floor"
 # shellcheck disable=SC2086 # one word per name
 set -- $names
 ncmds=$#
@@ -164,8 +187,9 @@ for name in $names; do
 	check "$name" "$score"
 done
 
-printf '%s processes (fan-out 8), %s rounds; %s CPUs, kernel %s, %s\n\n' "$N" "$ROUNDS" \
-	"$(nproc)" "$(uname -r)" "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+printf '%s processes (fan-out 8), %s with a lower PID than their parent; %s rounds; %s CPUs, kernel %s, %s\n\n' \
+	"$N" "$wrapped" "$ROUNDS" "$(nproc)" "$(uname -r)" \
+	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 printf '| command | wall, median (ms) | per-round min..max | wall vs loop | CPU, median (ms) | CPU vs loop |\n'
 printf '|---|---:|---:|---:|---:|---:|\n'
 for name in $names; do
