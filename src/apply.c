@@ -1,6 +1,8 @@
 /* Setting and showing the scores of running processes (-p, -T). */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -51,6 +53,16 @@ static int is_root(struct tree *t, size_t j, const struct pstat *p)
 #define ROOT 3
 #define WAIT (-1)
 
+/* Is p, the process at c's parent PID, c's parent?  Not if it started
+ * after c: that PID changed hands since c's parent had it (c was then
+ * reparented, to init or a subreaper, both older).  Else a process that
+ * took the PID of an outsider's exited parent would bring the outsider's
+ * orphans into the tree. */
+static int parent_of(const struct pstat *p, const struct pstat *c)
+{
+	return p && p->start <= c->start;
+}
+
 /* Mark every descendant of the marked entries.
  * Children mostly have higher PIDs than parents, so this converges in a
  * pass or two; PID wrap-around only costs another pass. */
@@ -67,7 +79,7 @@ static void mark_tree(struct pstat *v, size_t n)
 			if (v[i].mark > 0 || v[i].ppid <= 0)
 				continue;
 			parent = proc_find(v, n, v[i].ppid);
-			if (parent && parent->mark > 0) {
+			if (parent_of(parent, &v[i]) && parent->mark > 0) {
 				v[i].mark = 1;
 				changed = 1;
 			}
@@ -75,17 +87,17 @@ static void mark_tree(struct pstat *v, size_t n)
 	}
 }
 
-/* Keep fd for after the scan; -1 once the budget of open files is spent
- * (the process is then set by PID, if it is a member). */
+/* Keep fd for after the scan; -1 once the budget is spent, or out of
+ * memory (the process is then set by PID, if it is a member). */
 static int hold(struct tree *t, int pid, int fd)
 {
+	if (t->nheld >= t->maxheld)
+		return -1;
 	if (t->nheld == t->capheld) {
 		size_t cap = t->capheld ? t->capheld * 2 : 64;
-		struct held *h;
+		struct held *h = realloc(t->held, cap * sizeof *h);
 
-		if (cap > t->maxheld)
-			cap = t->maxheld;
-		if (cap <= t->nheld || !(h = realloc(t->held, cap * sizeof *h)))
+		if (!h)
 			return -1;
 		t->held = h;
 		t->capheld = cap;
@@ -95,11 +107,19 @@ static int hold(struct tree *t, int pid, int fd)
 	return 0;
 }
 
+/* Is p's parent yet to be known: a higher PID, which the scan reads later,
+ * or a process whose own parent is yet to be known? */
+static int unknown_parent(const struct pstat *p, const struct pstat *parent)
+{
+	return p->ppid > p->pid || (parent && parent->mark == WAIT);
+}
+
 /* A scan sets a member as it reads it, through the oom_score_adj opened
  * just before its stat (no second open, no second look at its start
  * time): one whose parent is marked already, which the PID order makes
  * nearly all of them.  A child with a lower PID than its parent (PIDs
- * wrapped at pid_max, 32768 by default) comes before it: its descriptor is
+ * wrapped at pid_max: 32768 by default, more only with many CPUs or where
+ * systemd raises it) comes before it: its descriptor is
  * kept (WAIT) until the tree is known, and so are those of its children
  * that come before the parent.  Roots are set after the scan. */
 static void visit(void *ctx, int adjfd, struct pstat *v, size_t n)
@@ -115,9 +135,11 @@ static void visit(void *ctx, int adjfd, struct pstat *v, size_t n)
 			break;
 		}
 	parent = p->mark ? NULL : proc_find(v, n, p->ppid);
+	if (!parent_of(parent, p))
+		parent = NULL;
 	if (!parent || parent->mark <= 0) {
-		if (!p->mark && (p->ppid > p->pid || (parent && parent->mark == WAIT))
-		    && adjfd >= 0 && hold(t, p->pid, adjfd) == 0)
+		if (!p->mark && adjfd >= 0 && unknown_parent(p, parent)
+		    && hold(t, p->pid, adjfd) == 0)
 			p->mark = WAIT;
 		else if (adjfd >= 0)
 			close(adjfd);
@@ -152,15 +174,29 @@ static void set_held(struct tree *t, struct pstat *v, size_t n)
 	t->nheld = 0;
 }
 
-/* How many descriptors a scan may keep: what RLIMIT_NOFILE leaves, less a
- * few for the scan itself and for the writes by PID. */
+/* How many descriptors a scan may keep: what RLIMIT_NOFILE leaves free,
+ * those open now counted (ours and any the caller left open, wherever
+ * they are), less 32 for the scan's own (the /proc directory, a stat, an
+ * oom_score_adj, /proc/stat) and the writes by PID after it, with room to
+ * spare; at most 65536 (the memory of the list).  None when the count is
+ * unknown (no /proc/self/fd). */
 static size_t hold_max(void)
 {
 	struct rlimit rl;
+	DIR *d = opendir("/proc/self/fd");
+	unsigned long long used = 0, left;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < 64)
+	if (!d)
 		return 0;
-	return rl.rlim_cur > 65536 ? 65536 - 32 : (size_t)rl.rlim_cur - 32;
+	while (readdir(d))
+		used++;
+	closedir(d);
+	/* The count took in ".", ".." and the directory's own descriptor. */
+	used = used > 3 ? used - 3 : 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < used + 32)
+		return 0;
+	left = rl.rlim_cur - used - 32;
+	return left > 65536 ? 65536 : (size_t)left;
 }
 
 /* Set every marked process not set yet, by PID, pinned by its start time. */
@@ -191,7 +227,8 @@ static int forked_since(long *forks)
 	long now;
 	int moved;
 
-	if (proc_forks(&now) < 0)
+	/* gVisor's /proc/stat says "processes 0", always: no count. */
+	if (proc_forks(&now) < 0 || now == 0)
 		now = -1;
 	moved = now < 0 || now != *forks;
 	*forks = now;
@@ -200,11 +237,14 @@ static int forked_since(long *forks)
 
 /* Scan, mark, apply; rescan while a scan finds members not yet set, since
  * a process may fork between our scan and the write to its parent.  But
- * only if one did: a host that forked nothing from just before the scan
- * listed /proc to just after the last write has no process the scan did
- * not see, and no PID that changed hands.  A rescan reads only the
- * processes it has not seen (proc_scan_with).  Roots are pinned by their
- * start time: the caller's (0: unknown), else the first scan's. */
+ * only if one did: the kernel counts a fork as it makes the child visible,
+ * so a count that did not move from just before the scan listed /proc to
+ * just after the last write means no process the scan did not see, and no
+ * PID that changed hands.  (A fork that began before a parent's write and
+ * ends after the last look, count or listing, copies the old score either
+ * way.)  A rescan reads only the processes it has not seen
+ * (proc_scan_with).  Roots are pinned by their start time: the caller's
+ * (0: unknown), else the first scan's. */
 static int apply_tree(const int *pids, size_t npids, int score,
 		      const unsigned long long *starts)
 {
@@ -212,6 +252,7 @@ static int apply_tree(const int *pids, size_t npids, int score,
 	struct pstat *prev = NULL;
 	size_t j, nprev = 0;
 	long forks = -1;
+	int err = 0;
 
 	t.maxheld = hold_max();
 	t.rootstart = calloc(npids, sizeof *t.rootstart);
@@ -220,12 +261,12 @@ static int apply_tree(const int *pids, size_t npids, int score,
 	for (j = 0; starts && j < npids; j++)
 		t.rootstart[j] = starts[j];
 	forked_since(&forks);
-	for (t.pass = 0; t.added && t.pass < 16; t.pass++) {
+	for (t.pass = 0; t.pass < 16; t.pass++) {
 		struct pstat *v;
 		size_t n;
 
 		t.added = 0;
-		n = proc_scan_with(&v, prev, nprev, visit, &t);
+		n = proc_scan_with(&v, prev, nprev, visit, &t, &err);
 		for (j = 0; j < npids; j++) {
 			struct pstat *root = proc_find(v, n, pids[j]);
 
@@ -241,8 +282,14 @@ static int apply_tree(const int *pids, size_t npids, int score,
 		free(prev);
 		prev = v;
 		nprev = n;
-		if (!forked_since(&forks))
+		/* Done when this pass set nothing, or nothing forked since it
+		 * began. */
+		if (!forked_since(&forks) || !t.added)
 			break;
+	}
+	if (err) {
+		say("scan processes: %s", strerror(err));
+		t.rc = worse(t.rc, EXIT_FAIL);
 	}
 	free(prev);
 	free(t.held);

@@ -194,7 +194,7 @@ static int number_at(const char *p, int base, long *v)
  * that may start it. */
 int proc_field(int dirfd, const char *file, const char *key, int base, long *v)
 {
-	char buf[4096] = "";
+	char buf[4096];
 	const char *p = NULL;
 	size_t klen = strlen(key), len = 0, off;
 	ssize_t n;
@@ -202,6 +202,7 @@ int proc_field(int dirfd, const char *file, const char *key, int base, long *v)
 
 	if (fd < 0)
 		return -1;
+	buf[0] = '\0';
 	while ((n = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -300,8 +301,9 @@ static int by_pid(const void *a, const void *b)
 }
 
 /* The PIDs of the root's directory, sorted, in v[].pid, with the inode
- * number of each entry in v[].ino; their number. */
-static size_t list_pids(DIR *d, struct pstat **list)
+ * number of each entry in v[].ino; their number.  *err: ENOMEM if the list
+ * is cut short. */
+static size_t list_pids(DIR *d, struct pstat **list, int *err)
 {
 	struct dirent *de;
 	struct pstat *v = NULL;
@@ -314,8 +316,10 @@ static size_t list_pids(DIR *d, struct pstat **list)
 		if (n == cap) {
 			struct pstat *nv = realloc(v, (cap = cap ? cap * 2 : 512) * sizeof *v);
 
-			if (!nv)
+			if (!nv) {
+				*err = ENOMEM;
 				break;
+			}
 			v = nv;
 		}
 		sorted &= !n || v[n - 1].pid < pid;
@@ -339,7 +343,7 @@ static const struct pstat *find(const struct pstat *v, size_t n, int pid)
 }
 
 struct scan {
-	int procfd;
+	int procfd, err;
 	const struct pstat *prev;
 	size_t nprev;
 	proc_visit *visit;
@@ -366,12 +370,12 @@ static int open_adj(int procfd, int pid)
 /* One process into v[n]; 1 when it was read.  An entry the last scan read
  * (same PID, same inode: procfs gives a PID taken by a new process a new
  * inode) is copied from it, mark and all, with no system call. */
-static int scan_one(const struct scan *s, int pid, unsigned long long ino, struct pstat *v,
+static int scan_one(struct scan *s, int pid, unsigned long long ino, struct pstat *v,
 		    size_t n)
 {
 	const struct pstat *old = find(s->prev, s->nprev, pid);
 	char name[32];
-	int adj = -1;
+	int adj = -1, ok;
 
 	if (old && old->ino == ino) {
 		v[n] = *old;
@@ -382,7 +386,12 @@ static int scan_one(const struct scan *s, int pid, unsigned long long ino, struc
 	snprintf(name, sizeof name, "%d/stat", pid);
 	/* A stat that names another PID is not that directory's: the list
 	 * must stay in PID order. */
-	if (stat_at(s->procfd, name, &v[n]) < 0 || v[n].pid != pid) {
+	ok = stat_at(s->procfd, name, &v[n]) == 0;
+	/* Gone is no error (ENOENT, ESRCH); short of descriptors or memory,
+	 * the scan misses a process that may be a member. */
+	if (!ok && (errno == EMFILE || errno == ENFILE || errno == ENOMEM))
+		s->err = errno;
+	if (!ok || v[n].pid != pid) {
 		if (adj >= 0)
 			close(adj);
 		return 0;
@@ -398,27 +407,33 @@ static int scan_one(const struct scan *s, int pid, unsigned long long ino, struc
  * In PID order, which is /proc's own but not a fake root's: a parent comes
  * before the children it forked (until PIDs wrap around). */
 size_t proc_scan_with(struct pstat **list, const struct pstat *prev, size_t nprev,
-		      proc_visit *visit, void *ctx)
+		      proc_visit *visit, void *ctx, int *err)
 {
 	DIR *d = opendir(proc_root());
-	struct scan s = { -1, prev, nprev, visit, ctx };
+	struct scan s = { -1, 0, prev, nprev, visit, ctx };
 	size_t n = 0, npids, i;
 
 	*list = NULL;
-	if (!d)
+	if (!d) {
+		*err = errno;
 		return 0;
+	}
 	s.procfd = dirfd(d);
-	npids = list_pids(d, list);
+	npids = list_pids(d, list, &s.err);
 	/* Entry n is filled from entry i >= n, whose PID is read first. */
 	for (i = 0; i < npids; i++)
 		n += (size_t)scan_one(&s, (*list)[i].pid, (*list)[i].ino, *list, n);
 	closedir(d);
+	if (s.err)
+		*err = s.err;
 	return n;
 }
 
 size_t proc_scan(struct pstat **list)
 {
-	return proc_scan_with(list, NULL, 0, NULL, NULL);
+	int err = 0;
+
+	return proc_scan_with(list, NULL, 0, NULL, NULL, &err);
 }
 
 /* Look a PID up in a list from proc_scan. */

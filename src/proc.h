@@ -46,12 +46,14 @@ size_t proc_scan(struct pstat **list);
  * one, v[0..n) those before it (sorted); adjfd its oom_score_adj, opened
  * O_RDWR before its stat was read (-1: it could not be), so that a write
  * through it reaches the process that stat describes or fails with ESRCH.
- * The visitor closes adjfd.  prev (nprev entries, or NULL): the last scan's
- * list, whose entries still there are copied, marks included, not read
- * again nor visited: a rescan reads only the processes started since. */
+ * adjfd is the visitor's: it closes it, now or later.  prev (nprev entries,
+ * or NULL): the last scan's list, whose entries still there are copied,
+ * marks included, not read again nor visited: a rescan reads only the
+ * processes started since.  *err, if a process may be missing: why
+ * (EMFILE, ENFILE, ENOMEM; or opendir's error); left as it was if not. */
 typedef void proc_visit(void *ctx, int adjfd, struct pstat *v, size_t n);
 size_t proc_scan_with(struct pstat **list, const struct pstat *prev, size_t nprev,
-		      proc_visit *visit, void *ctx);
+		      proc_visit *visit, void *ctx, int *err);
 struct pstat *proc_find(struct pstat *v, size_t n, int pid);
 
 #endif

@@ -168,14 +168,17 @@ make_tree() {
 # a rescan when it moved between the listing of /proc and the last write,
 # none when it did not (nothing new can be there).  The fake root of the
 # test above, with a /proc/stat: the helper brings 501 and 502 in, and
-# moves the count, or leaves it as it was.
+# moves the count from BEFORE to AFTER, or leaves it as it was.  A count
+# of 0 is none (gVisor's /proc/stat says "processes 0", always): rescan.
 @test "-T rescans when the fork count of /proc/stat moved, and only then" {
-	for after in 8 7; do
+	for counts in 7:8 7:7 0:0; do
+		before=${counts%:*}
+		after=${counts#*:}
 		rm -rf "$T/proc" "$T/later"
 		fake_proc 500
 		fake_proc 501
 		fake_proc 502
-		printf 'cpu  1 2 3 4\nprocesses 7\nprocs_running 1\n' >"$T/proc/stat"
+		printf 'cpu  1 2 3 4\nprocesses %s\nprocs_running 1\n' "$before" >"$T/proc/stat"
 		sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
 		sed -i 's/(fake) S 1 /(fake) S 501 /' "$T/proc/502/stat"
 		mkdir "$T/later"
@@ -187,9 +190,9 @@ make_tree() {
 			sh "$T/proc/500/oom_score_adj" "$T/later" "$T/proc" "$after"
 		run -0 "$OG" -n 400 -T -p 500
 		want=400
-		[ "$after" = 8 ] || want=0
+		[ "$counts" != 7:7 ] || want=0
 		for p in 501 502; do
-			assert_equal "$after $p:$(cat "$T/proc/$p/oom_score_adj")" "$after $p:$want"
+			assert_equal "$counts $p:$(cat "$T/proc/$p/oom_score_adj")" "$counts $p:$want"
 		done
 	done
 }
@@ -256,7 +259,7 @@ EOF
 	assert_line --regexp "^after [0-9]+ $before\$"
 }
 
-# PIDs wrap at pid_max (32768 by default, on every host this is for): a
+# PIDs wrap at pid_max (32768 by default without systemd, as here): a
 # child may then have a lower PID than its parent, and the scan, in PID
 # order, reads it first.  Its oom_score_adj, opened with its stat, is kept
 # until the tree is known, then written; never opened again by PID.  In a
@@ -264,10 +267,10 @@ EOF
 # outsider O just below pid_max, then their children just above 100:
 # R -> (KIDS sleeps, sh D -> G), O -> P.  Run under ulimit -n FDS: the
 # kept descriptors stay under RLIMIT_NOFILE, the members beyond it are set
-# by PID.
+# by PID.  BUSY (0: none): -T inherits descriptors BUSY..FDS-1 open.
 wrap_ns() {
 	cat >"$T/ns.sh" <<'EOF'
-T=$1 OG=$2 KIDS=$3 FDS=$4
+T=$1 OG=$2 KIDS=$3 FDS=$4 BUSY=$5
 pm=$(cat /proc/sys/kernel/pid_max)
 mkfifo "$T/r" "$T/o"
 echo $((pm - 10)) >/proc/sys/kernel/ns_last_pid
@@ -287,7 +290,9 @@ kids=$(pgrep -d ' ' -P "$r")
 g=$(pgrep -P "$(pgrep -P "$r" -x sh)")
 p=$(pgrep -P "$o")
 printf 'tree %s %s %s\n' "$r" "$kids" "$g"
-(ulimit -n "$FDS" && exec strace -f -qq -e trace=openat -o "$T/st" "$OG" -n 321 -T -p "$r")
+bash -c 'if [ "$1" -gt 0 ]; then for i in $(seq "$1" $(($2 - 1))); do eval "exec $i</dev/null"; done; fi
+	ulimit -n "$2" && exec strace -f -qq -e trace=openat -o "$3/st" "$4" -n 321 -T -p "$5"' \
+	bash "$BUSY" "$FDS" "$T" "$OG" "$r"
 printf 'rc %s\n' "$?"
 for m in $r $kids $g; do printf 'member %s %s\n' "$m" "$(cat "/proc/$m/oom_score_adj")"; done
 printf 'outsider %s %s\n' "$o" "$(cat "/proc/$o/oom_score_adj")"
@@ -313,13 +318,32 @@ EOF
 }
 
 @test "-T: children with lower PIDs than their parent (PIDs wrapped) are written through the scan's descriptor" {
-	wrap_ns 1 1024
+	wrap_ns 1 1024 0
 	assert_equal "$bypid" 0
 }
 
 @test "-T: more wrapped children than RLIMIT_NOFILE leaves: the rest are set by PID" {
-	wrap_ns 80 64
+	wrap_ns 80 64 0
 	[ "$bypid" -gt 0 ]
+}
+
+# Descriptors the caller left open high up (80..127 under a limit of
+# 128): the budget counts them, wherever they are, so the kept ones never
+# leave the scan short of one (EMFILE); the rest are set by PID.
+@test "-T: descriptors the caller left open count against the kept ones" {
+	wrap_ns 60 128 80
+	run ! grep -q EMFILE "$T/st"
+	[ "$bypid" -gt 0 ]
+}
+
+# Short of descriptors for reasons of its own (the caller's): a scan that
+# cannot read a process says so, and exits 1, rather than leave members
+# unset with exit 0.
+@test "-T short of descriptors: says so, exit 1" {
+	make_tree
+	run -1 bash -c 'ulimit -n 8; exec 3</dev/null 4</dev/null 5</dev/null; exec "$0" -n 300 -T -p "$1"' \
+		"$OG" "$root"
+	assert_line 'oomguard: scan processes: Too many open files'
 }
 
 # A rescan is for processes forked since the scan listed /proc: on the real
@@ -366,6 +390,32 @@ EOF
 	run -3 timeout 20 "$OG" -n 400 -T -p 4241,4242
 	assert_output "oomguard: set pid 4242 OOM score: the process exited and its PID was reused"
 	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
+}
+
+# A parent is never younger than its child.  A process at a child's parent
+# PID that started after the child took that PID after the parent exited
+# (the child went to init): the child is no member, whatever the new
+# holder is.  Else an outsider could bring its orphans into a tree: its
+# wrapped child P (501 < 700) outlives it, and a member's new child takes
+# PID 700.  In a fake root: 500 -> 600 -> (700, 650); 501 names parent 700,
+# older than it; 680 names parent 650, older than it too.
+@test "-T: a process at the parent PID that is younger than the child is not its parent" {
+	fake_child() {
+		fake_proc "$1"
+		sed -i "s/(fake) S 1 /(fake) S $2 /; s/ 100 0 0\$/ $3 0 0/" "$T/proc/$1/stat"
+	}
+	fake_proc 500
+	fake_child 600 500 100
+	fake_child 501 700 150
+	fake_child 700 600 200
+	fake_child 650 600 300
+	fake_child 680 650 250
+	run -0 "$OG" -n 300 -T -p 500
+	for p in 500 600 700 650 501 680; do
+		want=300
+		case $p in 501 | 680) want=0 ;; esac
+		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:$want"
+	done
 }
 
 # The mark of the tree in a fake procfs root, where a broken mark writes
