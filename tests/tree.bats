@@ -6,6 +6,15 @@
 bats_require_minimum_version 1.5.0
 load common
 
+# fake_scores_are SCORE PID...: each fake process (fake_proc) has SCORE.
+fake_scores_are() {
+	local want=$1 p
+	shift
+	for p; do
+		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:$want"
+	done
+}
+
 # A real tree: root (sh) -> sleep, sh -> (sleep, sleep); 4 descendants.
 # Sets $root and $members (the descendants).
 make_tree() {
@@ -144,8 +153,9 @@ make_tree() {
 # parent's old score; only a second scan finds it.  The real kernel gives no
 # hook at that instant, so a fake procfs root: 500's oom_score_adj is a
 # FIFO whose helper takes the write, then brings child 501 (and its own child
-# 502) into the tree, then answers the read-back.
-@test "-T rescans: a child that appears right after its parent is written is set too" {
+# 502) into the tree, runs CMD (sh, in the fake root), then answers the
+# read-back.
+late_children() {
 	fake_proc 500
 	fake_proc 501
 	fake_proc 502
@@ -155,8 +165,12 @@ make_tree() {
 	mv "$T/proc/501" "$T/proc/502" "$T/later/"
 	rm "$T/proc/500/oom_score_adj"
 	mkfifo "$T/proc/500/oom_score_adj"
-	start sh -c 'v=$(cat "$1") && mv "$2/501" "$2/502" "$3/" && printf "%s\n" "$v" >"$1"' \
-		sh "$T/proc/500/oom_score_adj" "$T/later" "$T/proc"
+	start sh -c 'v=$(cat "$1") && mv "$2/501" "$2/502" "$3/" && (cd "$3" && eval "$4") &&
+		printf "%s\n" "$v" >"$1"' sh "$T/proc/500/oom_score_adj" "$T/later" "$T/proc" "${1:-:}"
+}
+
+@test "-T rescans: a child that appears right after its parent is written is set too" {
+	late_children
 	run -0 "$OG" -n -400 -T -p 500
 	assert_output ''
 	for p in 501 502; do
@@ -175,19 +189,9 @@ make_tree() {
 		before=${counts%:*}
 		after=${counts#*:}
 		rm -rf "$T/proc" "$T/later"
-		fake_proc 500
-		fake_proc 501
-		fake_proc 502
+		mkdir -p "$T/proc"
 		printf 'cpu  1 2 3 4\nprocesses %s\nprocs_running 1\n' "$before" >"$T/proc/stat"
-		sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
-		sed -i 's/(fake) S 1 /(fake) S 501 /' "$T/proc/502/stat"
-		mkdir "$T/later"
-		mv "$T/proc/501" "$T/proc/502" "$T/later/"
-		rm "$T/proc/500/oom_score_adj"
-		mkfifo "$T/proc/500/oom_score_adj"
-		start sh -c 'v=$(cat "$1") && mv "$2/501" "$2/502" "$3/" &&
-			sed -i "s/^processes .*/processes $4/" "$3/stat" && printf "%s\n" "$v" >"$1"' \
-			sh "$T/proc/500/oom_score_adj" "$T/later" "$T/proc" "$after"
+		late_children "sed -i 's/^processes .*/processes $after/' stat"
 		run -0 "$OG" -n 400 -T -p 500
 		want=400
 		[ "$counts" != 7:7 ] || want=0
@@ -411,11 +415,8 @@ EOF
 	fake_child 650 600 300
 	fake_child 680 650 250
 	run -0 "$OG" -n 300 -T -p 500
-	for p in 500 600 700 650 501 680; do
-		want=300
-		case $p in 501 | 680) want=0 ;; esac
-		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:$want"
-	done
+	fake_scores_are 300 500 600 700 650
+	fake_scores_are 0 501 680
 }
 
 # The mark of the tree in a fake procfs root, where a broken mark writes
@@ -431,9 +432,6 @@ EOF
 	sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
 	sed -i 's/(fake) S 1 /(fake) S 600 /' "$T/proc/601/stat"
 	run -0 "$OG" -n 300 -T -p 500
-	for p in 400 500 501 502 600 601; do
-		want=0
-		case $p in 500 | 501) want=300 ;; esac
-		assert_equal "$p:$(cat "$T/proc/$p/oom_score_adj")" "$p:$want"
-	done
+	fake_scores_are 300 500 501
+	fake_scores_are 0 400 502 600 601
 }
