@@ -14,7 +14,10 @@
 # - rename: renames a file to and fro in the watched directory;
 # - both at once.
 # Reported: the watch's utime+stime (from /proc/PID/stat, in ticks made
-# seconds) over each window, the operations the churner made, and the
+# seconds) over each window, the same per operation of the churner (in
+# microseconds), its wakeups (voluntary context switches, from
+# /proc/PID/status: tests/watch.bats bounds those, not the CPU time, which
+# swings with the host's load), the operations the churner made, and the
 # lines of log the watch wrote (each refusal should be said once).
 #
 # Needs: root, cc, setpriv, awk.
@@ -60,12 +63,15 @@ done
 
 tck=$(getconf CLK_TCK)
 cpu() { sed 's/.*) //' "/proc/$daemon/stat" | awk '{ print $12 + $13 }'; }
+wakeups() { awk '$1 == "voluntary_ctxt_switches:" { print $2 }' "/proc/$daemon/status"; }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 printf '%s, %s s per window; %s CPUs, kernel %s\n\n' "$og" "$secs" "$(nproc)" "$(uname -r)"
-printf '| churn (as nobody) | operations | watch CPU (s) | log lines |\n|---|---:|---:|---:|\n'
+printf '| churn (as nobody) | operations | watch CPU (s) | CPU per operation (us) | wakeups | log lines |\n'
+printf '|---|---:|---:|---:|---:|---:|\n'
 for mode in comm rename both; do
 	l0=$(wc -l <"$tmp/log")
+	w0=$(wakeups)
 	c0=$(cpu)
 	case $mode in
 	comm) ops=$(nobody "$tmp/churn" comm "$secs") ;;
@@ -79,9 +85,13 @@ for mode in comm rename both; do
 		;;
 	esac
 	c1=$(cpu)
+	w1=$(wakeups)
 	l1=$(wc -l <"$tmp/log")
-	printf '| %s | %s | %s | %s |\n' "$mode" "$ops" \
-		"$(awk -v t="$((c1 - c0))" -v h="$tck" 'BEGIN { printf "%.2f", t / h }')" "$((l1 - l0))"
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$mode" "$ops" \
+		"$(awk -v t="$((c1 - c0))" -v h="$tck" 'BEGIN { printf "%.2f", t / h }')" \
+		"$(awk -v t="$((c1 - c0))" -v h="$tck" -v o="$ops" 'BEGIN {
+			split(o, a, " [+] "); n = a[1] + a[2]; printf "%.2f", t / h / n * 1e6 }')" \
+		"$((w1 - w0))" "$((l1 - l0))"
 done
 printf '\nRefusal lines in the whole log (80 refused processes): %s\n' \
 	"$(grep -c 'pid .*-500' "$tmp/log" || true)"

@@ -467,24 +467,26 @@ logged() { grep -q "pid $1 " "$T/watch.log"; }
 	assert_equal "$(grep -c 'pid [0-9]* ' "$T/watch.log")" 83
 }
 
-@test "renames by nobody in a watched directory cost the watch little CPU (< 0.3 s in 3 s; 1 s sanitized)" {
+@test "renames by nobody in a watched directory: the watch reads them in batches (< 1500 wakeups in 3 s)" {
 	cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -o "$T/churn" "$TOP/bench/churn.c"
 	chmod 755 "$T"
 	mkdir -m 755 "$T/user"
 	chown nobody "$T/user"
 	conf "svc 600 pidfile=$T/user/svc.pid"
 	watch_start
-	c0=$(sed 's/.*) //' "/proc/$DPID/stat" | awk '{ print $12 + $13 }')
-	ops=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$T/churn" rename "$T/user" 3)
-	c1=$(sed 's/.*) //' "/proc/$DPID/stat" | awk '{ print $12 + $13 }')
-	ticks=$(getconf CLK_TCK)
+	ctxt
+	c0=$CTXT
+	ops=$(as_nobody "$T/churn" rename "$T/user" 3)
+	ctxt
 	[ "$ops" -gt 10000 ] || fail "only $ops renames"
-	# Before the events were filtered it took 1.7 s in 5 s (BENCHMARKS.md);
-	# an ASan build does the same work about 3 times slower.
-	limit=3
-	if grep -q fsanitize "$TOP/bin/.sanitize" 2>/dev/null; then limit=10; fi
-	[ $(((c1 - c0) * 10)) -lt $((ticks * limit)) ] ||
-		fail "$((c1 - c0)) ticks of CPU for $ops renames"
+	# A count, not a CPU budget: CPU seconds swing with the host's load
+	# (36 to 54 ticks for the same run, issue 25); the watch's wakeups are
+	# bounded by its design: a pause of 20 ms after every batch of 64
+	# events, so at most 150 in 3 s, plus one per batch of the host's
+	# fork and exec events.  Measured 136 to 414 here, the latter beside
+	# parallel builds; without the pause, 78 596.  Its CPU time is in
+	# BENCHMARKS.md (bench/watch-pressure.sh).
+	[ $((CTXT - c0)) -lt 1500 ] || fail "$((CTXT - c0)) wakeups for $ops renames"
 	# and the pidfile rule still works in that directory (for a process of
 	# the directory's owner: oomguard(8), pidfiles)
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/hogx" 1000 3>&- &
