@@ -1,7 +1,10 @@
 /* bench/churn.c - what an unprivileged user can throw at oomguard watch:
  *   churn comm SECS          rename itself (prctl PR_SET_NAME) in a loop
  *   churn rename DIR SECS    rename DIR/a to DIR/b and back in a loop
- * as fast as it can for SECS seconds; prints the number of operations. */
+ *   churn rename DIR SECS N  the same, sleeping 1 ms after every N renames
+ * as fast as it can for SECS seconds; prints the number of operations.
+ * The paced form is a flood that a watch as fast as it reads a few events
+ * at each wakeup (tests/watch.bats). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +25,26 @@ int main(int argc, char **argv)
 	unsigned long n = 0;
 	double end, secs;
 	char *e;
-	int rename_mode = argc == 4 && !strcmp(argv[1], "rename");
+	long every = 0;
+	int rename_mode = (argc == 4 || argc == 5) && !strcmp(argv[1], "rename");
+	int si = rename_mode ? 3 : 2;
+	const struct timespec ms = { 0, 1000000 };
 
 	if (!rename_mode && !(argc == 3 && !strcmp(argv[1], "comm"))) {
-		fprintf(stderr, "usage: churn comm SECS | churn rename DIR SECS\n");
+		fprintf(stderr, "usage: churn comm SECS | churn rename DIR SECS [N]\n");
 		return 2;
 	}
-	secs = strtod(argv[argc - 1], &e);
-	if (e == argv[argc - 1] || *e || secs <= 0 || secs > 3600) {
-		fprintf(stderr, "churn: %s: not a number of seconds\n", argv[argc - 1]);
+	secs = strtod(argv[si], &e);
+	if (e == argv[si] || *e || secs <= 0 || secs > 3600) {
+		fprintf(stderr, "churn: %s: not a number of seconds\n", argv[si]);
 		return 2;
+	}
+	if (argc == 5) {
+		every = strtol(argv[4], &e, 10);
+		if (e == argv[4] || *e || every < 1 || every > 1000000) {
+			fprintf(stderr, "churn: %s: not a number of renames\n", argv[4]);
+			return 2;
+		}
 	}
 	end = now() + secs;
 	if (rename_mode) {
@@ -56,6 +69,8 @@ int main(int argc, char **argv)
 			prctl(PR_SET_NAME, name, 0, 0, 0);
 		}
 		n++;
+		if (every && n % (unsigned long)every == 0)
+			nanosleep(&ms, NULL);
 	}
 	printf("%lu\n", n);
 	return 0;

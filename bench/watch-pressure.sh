@@ -12,7 +12,9 @@
 # - comm: renames itself with prctl(PR_SET_NAME) in a loop (COMM events,
 #   and ENOBUFS when the socket overflows);
 # - rename: renames a file to and fro in the watched directory;
-# - both at once.
+# - paced: the same, sleeping 1 ms after every 8 renames (a flood that a
+#   watch as fast as it reads a few events at each wakeup);
+# - both at once (comm and rename).
 # Reported: the watch's utime+stime (from /proc/PID/stat, in ticks made
 # seconds) over each window, the same per operation of the churner (in
 # microseconds), its wakeups (voluntary context switches, from
@@ -69,13 +71,14 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 printf '%s, %s s per window; %s CPUs, kernel %s\n\n' "$og" "$secs" "$(nproc)" "$(uname -r)"
 printf '| churn (as nobody) | operations | watch CPU (s) | CPU per operation (us) | wakeups | log lines |\n'
 printf '|---|---:|---:|---:|---:|---:|\n'
-for mode in comm rename both; do
+for mode in comm rename paced both; do
 	l0=$(wc -l <"$tmp/log")
 	w0=$(wakeups)
 	c0=$(cpu)
 	case $mode in
 	comm) ops=$(nobody "$tmp/churn" comm "$secs") ;;
 	rename) ops=$(nobody "$tmp/churn" rename "$tmp/user" "$secs") ;;
+	paced) ops=$(nobody "$tmp/churn" rename "$tmp/user" "$secs" 8) ;;
 	both)
 		nobody "$tmp/churn" comm "$secs" >"$tmp/ops1" &
 		c=$!

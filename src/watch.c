@@ -50,6 +50,8 @@ struct watch {
 	struct refused *refused;
 	size_t nrefused, refused_cap;
 	long long last_full, full_due;	/* full passes: at most one a second */
+	long long burst_start;		/* events read since then: flood_check */
+	int burst;
 	int want_comm;			/* some rule looks at names: COMM events matter */
 };
 
@@ -408,8 +410,11 @@ static void install(struct watch *w, struct conf *c)
  * make (renames in a watched directory they can write, a prctl loop), and
  * the main loop then pauses a little, so that events are read in big
  * batches or dropped (overflow: one rate-limited rescan) instead of one
- * wakeup each. */
+ * wakeup each.  The count runs over wakeups, within a window: a watch as
+ * fast as the flood reads a few events at each wakeup and never saw 64 in
+ * one (CI, stop 26: 30 819 wakeups in 3 s for 580 608 renames). */
 #define FLOOD 64
+#define FLOOD_WINDOW_MS 1000
 #define FLOOD_PAUSE_MS 20
 
 /* The watch's judge: any name on the way to a pidfile, whatever the watch;
@@ -441,6 +446,27 @@ static void flood_pause(void)
 	if (poll(NULL, 0, FLOOD_PAUSE_MS) < 0) {
 		/* EINTR: a signal, which the main loop reads next. */
 	}
+}
+
+/* COUNT events read at this wakeup: 64 within a second, and the watch
+ * pauses; once paused in a flood, each read after takes a big batch. */
+static void flood_check(struct watch *w, int count)
+{
+	long long t;
+
+	if (count <= 0)
+		return;
+	t = now_ms();
+	if (t - w->burst_start > FLOOD_WINDOW_MS) {
+		w->burst = 0;
+		w->burst_start = t;
+	}
+	w->burst += count;
+	if (w->burst < FLOOD)
+		return;
+	flood_pause();
+	w->burst = 0;
+	w->burst_start = now_ms();
 }
 
 static int drain_events(struct watch *w)
@@ -672,7 +698,7 @@ static void loop(struct watch *w, int sigfd)
 
 	for (;;) {
 		struct pollfd p[3];
-		int nfds = 0, i, flood = 0, timeout;
+		int nfds = 0, i, count = 0, timeout;
 
 		p[nfds].fd = sigfd;
 		p[nfds++].events = POLLIN;
@@ -696,12 +722,11 @@ static void loop(struct watch *w, int sigfd)
 			if (!p[i].revents)
 				continue;
 			if (p[i].fd == w->ev)
-				flood |= drain_events(w) >= FLOOD;
+				count += drain_events(w);
 			else if (p[i].fd == w->ino)
-				flood |= drain_inotify(w) >= FLOOD;
+				count += drain_inotify(w);
 		}
-		if (flood)
-			flood_pause();
+		flood_check(w, count);
 	}
 }
 
