@@ -43,18 +43,28 @@ teardown() {
 # Kill every process whose command line names this test's directory: a
 # daemon that detached (-b, an init script, a supervisor) in a test whose
 # assertion failed before its own clean-up ran (issue 25: a mutant's watch
-# ran on for 32 minutes).  One grep reads every /proc/PID/cmdline; the
-# pattern comes on its stdin, so that grep's own command line holds none of
-# it.  What escapes this (no $T in its arguments) tests/run finds at its
-# end, in the run's cgroup (tests/helpers/leftovers.sh).
+# ran on for 32 minutes).  What escapes this (no $T in its arguments)
+# tests/run finds at its end, in the run's cgroup (tests/helpers/leftovers.sh).
 reap_test_dir() {
-	local f p
+	local p
 	[ -n "${T:-}" ] || return 0
+	pids_naming "$T/"
+	for p in $named; do kill -9 "$p" 2>/dev/null || true; done
+}
+
+# The PIDs whose command line holds STRING, in $named (this shell left out).
+# One grep reads every /proc/PID/cmdline, the pattern on its stdin so that
+# its own command line holds none of it: a loop of tr and grep per process
+# took minutes a pass on a loaded host (CI, stop 26: a -w 30 waiter gone
+# before the first pass ended, and wait_for's 200 passes ran 17 minutes).
+pids_naming() {
+	local f p
+	named=
 	# shellcheck disable=SC2062 # the glob names files; the pattern is stdin
-	for f in $(printf '%s/\n' "$T" | grep -laF -f - /proc/[0-9]*/cmdline 2>/dev/null); do
+	for f in $(printf '%s\n' "$1" | grep -laF -f - /proc/[0-9]*/cmdline 2>/dev/null); do
 		p=${f#/proc/}
 		p=${p%/cmdline}
-		[ "$p" = "$$" ] || [ "$p" = "$BASHPID" ] || kill -9 "$p" 2>/dev/null || true
+		[ "$p" = "$$" ] || [ "$p" = "$BASHPID" ] || named="${named:+$named }$p"
 	done
 }
 

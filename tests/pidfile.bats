@@ -536,15 +536,11 @@ gone() { ! kill -0 "$1" 2>/dev/null; }
 # command line and its inotify watch (the session leader it forked from has
 # the same command line, briefly).
 find_waiter() {
-	local f p
+	local p
 	w=
-	for f in /proc/[0-9]*/cmdline; do
-		p=${f#/proc/}
-		p=${p%/cmdline}
-		if tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "-f $1 -w" &&
-			grep -qs '^inotify wd:' /proc/"$p"/fdinfo/*; then
-			w=$p
-		fi
+	waiters_of "$1"
+	for p in $ws; do
+		if grep -qs '^inotify wd:' /proc/"$p"/fdinfo/*; then w=$p; fi
 	done
 	[ -n "$w" ]
 }
@@ -578,12 +574,11 @@ find_waiter() {
 
 # Every process whose command line holds "-f PATH -w", in $ws.
 waiters_of() {
-	local f p
+	local p
 	ws=
-	for f in /proc/[0-9]*/cmdline; do
-		p=${f#/proc/}
-		p=${p%/cmdline}
-		if tr '\0' ' ' 2>/dev/null <"$f" | grep -qF -- "-f $1 -w"; then
+	pids_naming "$1"
+	for p in $named; do
+		if tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF -- "-f $1 -w"; then
 			ws="${ws:+$ws }$p"
 		fi
 	done
