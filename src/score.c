@@ -223,9 +223,32 @@ static int set_at(int pid, int dirfd, int score, unsigned long long start)
 	return put_score(pid, dirfd, score);
 }
 
+/* Our own score, the chain-load's, through /proc/self/oom_score_adj opened
+ * directly: the /proc/self descriptor of the general path pins nothing
+ * here (we are the process), and costs an open and a close before every
+ * exec.  Its write, read-back and checked close are put_fd's.  -1 when it
+ * cannot be opened (Linux < 2.6.36 has only oom_adj; a refusal, explained
+ * by the general path) or under a fake root (its FIFOs): then that path. */
+static int set_self(int score)
+{
+	int back = 0, step, fd;
+
+	if (proc_root_fake())
+		return -1;
+	fd = open("/proc/self/oom_score_adj", O_RDWR | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	step = put_fd(fd, 0, -1, "oom_score_adj", score, &back);
+	return judge(0, -1, "oom_score_adj", score, back, step);
+}
+
 int score_set(int pid, int score, unsigned long long start)
 {
-	int rc, err, dirfd = proc_open(pid);
+	int rc, err, dirfd;
+
+	if (!pid && (rc = set_self(score)) >= 0)
+		return rc;
+	dirfd = proc_open(pid);
 
 	if (dirfd < 0) {
 		if (errno == ENOENT || errno == ESRCH)
