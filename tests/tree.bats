@@ -690,7 +690,7 @@ fake_kids() {
 	done
 }
 
-# Past 1/32 of the host's processes (64 at least), reading every process
+# Past 1/64 of the host's processes (64 at least), reading every process
 # costs less than the children files of the rest of the tree: the walk
 # stops and the whole scan takes over, and does not write again the
 # members the walk wrote.  A fake root: 500 with 80 children.
