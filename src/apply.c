@@ -303,12 +303,10 @@ static size_t *slot_of(struct walk *w, int pid)
 	return &w->slot[h];
 }
 
-/* The member at pid, or NULL. */
-static struct member *member_at(struct walk *w, int pid)
+/* The index + 1 of the member at pid; 0: none. */
+static size_t member_at(struct walk *w, int pid)
 {
-	size_t *s = w->nslot ? slot_of(w, pid) : NULL;
-
-	return s && *s ? &w->m[*s - 1] : NULL;
+	return w->nslot ? *slot_of(w, pid) : 0;
 }
 
 /* Members first .. n are members now: in the table, and to be visited. */
@@ -374,12 +372,12 @@ static int room(struct walk *w)
  * or another's by now, -1 out of memory or descriptors. */
 static int consider(struct walk *w, size_t i, int pid, size_t first)
 {
-	struct member *c = member_at(w, pid);
-	size_t k;
+	struct member *c;
+	size_t k, at = member_at(w, pid);
 	int fd = -1;
 
 	/* A member gone: its PID may be a new child's. */
-	if (c && c->state != GONE)
+	if (at && w->m[at - 1].state != GONE)
 		return 0;
 	/* Read again: those of the reads before. */
 	for (k = first; k < w->n; k++)

@@ -513,13 +513,13 @@ static int read_children(int dirfd, const char *name, int **v, size_t *n, size_t
 {
 	char buf[4096 + 32];
 	long len = 0;
-	ssize_t got;
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY), last = 0;
 
 	if (fd < 0)
 		return -1;
 	while (!last && len >= 0) {
-		got = read(fd, buf + len, sizeof buf - 1 - (size_t)len);
+		ssize_t got = read(fd, buf + len, sizeof buf - 1 - (size_t)len);
+
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
