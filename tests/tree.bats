@@ -256,7 +256,7 @@ printf 'root %s\n' "$(cat "/proc/$r/oom_score_adj")"
 printf 'after %s %s\n' "$d" "$(cat "/proc/$d/oom_score_adj")"
 EOF
 	pre=$(shim_preload)
-	run -0 timeout 60 env "$@" unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$pre"
+	run -0 timeout -k 5 60 env "$@" unshare --kill-child -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$pre"
 	before=$(echo "$output" | sed -n 's/^before [0-9]* //p')
 	assert_line 'rc 0'
 	assert_line 'root 321'
@@ -311,7 +311,7 @@ for m in $r $kids $g; do printf 'member %s %s\n' "$m" "$(cat "/proc/$m/oom_score
 printf 'outsider %s %s\n' "$o" "$(cat "/proc/$o/oom_score_adj")"
 printf 'outsider %s %s\n' "$p" "$(cat "/proc/$p/oom_score_adj")"
 EOF
-	run -0 timeout 120 env OOMGUARD_NO_CHILDREN="${SCAN:-}" unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$@"
+	run -0 timeout -k 5 120 env OOMGUARD_NO_CHILDREN="${SCAN:-}" unshare --kill-child -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$@"
 	assert_line 'rc 0'
 	refute_line --regexp '^member [0-9]+ ([^3]|3[^2]|32[^1])'
 	refute_line --regexp '^outsider [0-9]+ 321$'
@@ -519,7 +519,7 @@ forked_between() {
 # test reads.
 in_ns() {
 	printf '%s\n' 'T=$1 OG=$2 PRE=$3' "$1" >"$T/ns.sh"
-	run -0 timeout 60 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$(shim_preload)"
+	run -0 timeout -k 5 60 unshare --kill-child -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$(shim_preload)"
 }
 
 # A child listed in its parent's children file exits and is reaped before
