@@ -6,16 +6,22 @@
 # Usage: bench/exec-overhead.sh [RUNS [ROUNDS]]
 #   RUNS    timed execs of each command per round (default 500)
 #   ROUNDS  rounds; the order of the commands rotates every round (default 5)
+#   OLD_STATIC=PATH: also time another oomguard-static (the code before a
+#   change), in the same rounds.
 #
 # Method: hyperfine -N (no intermediate shell) times each command RUNS times
 # after a warmup, in ROUNDS rounds whose command order rotates, so that a
 # noisy period hits every command alike.  For each command the reported time
 # is the median over rounds of the per-round medians; overhead is that minus
-# the baseline's (`/bin/true` alone); ratios are overhead / choom's overhead.
+# the baseline's (`/bin/true` alone); ratios are overhead / choom's overhead,
+# and overhead / the floor's: floor is a static musl program of three lines
+# that only calls execv(argv[1], argv + 1), compiled here (the least any
+# chain-loader costs: one execve more).
 # The score is positive (100): lowering it needs CAP_SYS_RESOURCE.
 #
-# Needs: hyperfine, choom (util-linux), awk, and bin/oomguard and
-# bin/oomguard-static (`make && make static`).  It installs nothing.
+# Needs: hyperfine, choom (util-linux), awk, musl-gcc (musl-tools), and
+# bin/oomguard and bin/oomguard-static (`make && make static`).  It installs
+# nothing.
 
 set -eu
 
@@ -48,6 +54,9 @@ command -v choom >/dev/null 2>&1 ||
 command -v awk >/dev/null 2>&1 ||
     missing="${missing}  awk
 "
+command -v musl-gcc >/dev/null 2>&1 ||
+    missing="${missing}  musl-gcc   (Debian/Ubuntu: apt-get install -y musl-tools)
+"
 [ -x bin/oomguard ] ||
     missing="${missing}  bin/oomguard         (run: make)
 "
@@ -65,12 +74,23 @@ SH=/bin/dash
 [ -x "$SH" ] || SH=/bin/sh
 CHOOM=$(command -v choom)
 
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/exec-overhead.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+printf '%s\n' '#include <unistd.h>' \
+    'int main(int argc, char **argv) { (void)argc; execv(argv[1], argv + 1); return 127; }' \
+    >"$tmp/floor.c"
+musl-gcc -static -O2 -o "$tmp/floor" "$tmp/floor.c"
+
 # name|command; names are what the table shows (no spaces, no commas).
 cmds="baseline|$TRUE
+floor|$tmp/floor $TRUE
 oomguard-static|bin/oomguard-static -n $SCORE -- $TRUE
 oomguard|bin/oomguard -n $SCORE -- $TRUE
 choom|$CHOOM -n $SCORE -- $TRUE
-sh|$SH -c 'echo $SCORE > /proc/self/oom_score_adj; exec $TRUE'"
+sh|$SH -c 'echo $SCORE > /proc/self/oom_score_adj; exec $TRUE'${OLD_STATIC:+
+old-static|$OLD_STATIC -n $SCORE -- $TRUE}"
 ncmds=$(printf '%s\n' "$cmds" | awk 'END { print NR }')
 
 # Every command must work, and must leave the score set, before we time it.
@@ -92,11 +112,6 @@ out=$("$SH" -c "echo $SCORE > /proc/self/oom_score_adj; exec /bin/cat /proc/self
     printf '%s: %s -c "echo %s > /proc/self/oom_score_adj" did not work: %s\n' "$0" "$SH" "$SCORE" "$out" >&2
     exit 1
 }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/exec-overhead.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 printf 'exec overhead: %s rounds x %s runs per command (+%s warmup), score %s\n' \
     "$ROUNDS" "$RUNS" "$WARMUP" "$SCORE"
@@ -149,16 +164,18 @@ awk -F'|' '
       if ($1 == "baseline") base = $2 }
     END {
         for (i = 1; i <= NR; i++) if (name[i] == "choom") ch = med[i] - base
-        printf "| %-15s | %11s | %18s | %13s | %8s |\n", "command", "median (us)", "per-round min..max", "overhead (us)", "vs choom"
-        printf "|-%s-|-%s:|-%s:|-%s:|-%s:|\n", "---------------", "-----------", "------------------", "-------------", "--------"
+        for (i = 1; i <= NR; i++) if (name[i] == "floor") fl = med[i] - base
+        printf "| %-15s | %11s | %18s | %13s | %8s | %8s |\n", "command", "median (us)", "per-round min..max", "overhead (us)", "vs choom", "vs floor"
+        printf "|-%s-|-%s:|-%s:|-%s:|-%s:|-%s:|\n", "---------------", "-----------", "------------------", "-------------", "--------", "--------"
         for (i = 1; i <= NR; i++) {
             o = med[i] - base
-            if (name[i] == "baseline") { os = "-"; rs = "-" }
+            if (name[i] == "baseline") { os = "-"; rs = "-"; fs = "-" }
             else {
                 os = sprintf("%.1f", o)
                 rs = (ch > 0) ? sprintf("%.3f", o / ch) : "n/a"
+                fs = (fl > 0) ? sprintf("%.3f", o / fl) : "n/a"
             }
-            printf "| %-15s | %11.1f | %18s | %13s | %8s |\n", name[i], med[i], sprintf("%.1f..%.1f", lo[i], hi[i]), os, rs
+            printf "| %-15s | %11.1f | %18s | %13s | %8s | %8s |\n", name[i], med[i], sprintf("%.1f..%.1f", lo[i], hi[i]), os, rs, fs
         }
         printf "\ncommands:\n"
         for (i = 1; i <= NR; i++) printf "  %-15s %s\n", name[i], cmd[i]

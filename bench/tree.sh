@@ -6,6 +6,7 @@
 #   done
 #
 # Usage: bench/tree.sh [N [ROUNDS]]     (default 5000 processes, 7 rounds)
+#        OTHERS=5000 bench/tree.sh 50    (50 members among 5000 others)
 # OLD=PATH: also time another oomguard binary (the code before a change),
 # side by side in the same run.
 # WRAP=1: a tree across the wrap of PIDs at pid_max (32768 by default, so
@@ -13,6 +14,11 @@
 # of its own (unshare -p -f --mount-proc), where ns_last_pid puts the root
 # N/2 below pid_max, so about half the members have a lower PID than their
 # parent.  Its /proc then holds the tree and the bench alone.
+# OTHERS=K: a small tree among many processes (a postmaster and its
+# backends on a busy host): in a PID namespace of its own as WRAP=1 (and
+# with it, if both are given), K other sleeping processes (a second
+# forktree, started first) beside the tree; after each run, every one of
+# them must still have the score it had (none is a member).
 #
 # Method.  bench/forktree.c, compiled here, forks the tree (fan-out 8, so
 # 5 levels for 5000) and leaves every process asleep in pause().  Each
@@ -40,8 +46,9 @@ set -eu
 cd "$(dirname "$0")/.."
 N=${1:-5000}
 ROUNDS=${2:-7}
-case $N$ROUNDS in *[!0-9]*) printf 'usage: %s [N [ROUNDS]]\n' "$0" >&2; exit 2 ;; esac
-if [ "${WRAP:-}" = 1 ] && [ "${TREE_BENCH_NS:-}" != 1 ]; then
+OTHERS=${OTHERS:-0}
+case $N$ROUNDS$OTHERS in *[!0-9]*) printf 'usage: %s [N [ROUNDS]]\n' "$0" >&2; exit 2 ;; esac
+if { [ "${WRAP:-}" = 1 ] || [ "$OTHERS" -gt 0 ]; } && [ "${TREE_BENCH_NS:-}" != 1 ]; then
 	exec env TREE_BENCH_NS=1 unshare -p -f --mount-proc sh "$(pwd)/bench/tree.sh" "$N" "$ROUNDS"
 fi
 CC=${CC:-cc}
@@ -53,11 +60,12 @@ done
 command -v strace >/dev/null || { echo 'bench/tree.sh: strace missing' >&2; exit 1; }
 tmp=$(mktemp -d)
 ft=
+ot=
 cleanup() {
-	if [ -n "$ft" ]; then
-		kill "$ft" 2>/dev/null || true
-		wait "$ft" 2>/dev/null || true
-	fi
+	for f in $ft $ot; do
+		kill "$f" 2>/dev/null || true
+		wait "$f" 2>/dev/null || true
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -86,17 +94,26 @@ for p in \$(ps -e -o pid=,ppid= | awk -v r="\$1" -f '$tmp/tree.awk'); do
 done
 EOF
 
-if [ "${TREE_BENCH_NS:-}" = 1 ]; then
+# grow FILE COUNT: forktree of COUNT, its root's PID into FILE; its PID in $grown.
+grow() {
+	"$tmp/forktree" "$2" 8 >"$1" &
+	grown=$!
+	i=0
+	until [ -s "$1" ]; do
+		i=$((i + 1))
+		[ "$i" -le 600 ] || { echo 'bench/tree.sh: the tree did not grow' >&2; exit 1; }
+		sleep 0.1
+	done
+}
+if [ "$OTHERS" -gt 0 ]; then
+	grow "$tmp/oroot" "$OTHERS"
+	ot=$grown
+fi
+if [ "${WRAP:-}" = 1 ]; then
 	echo $(($(cat /proc/sys/kernel/pid_max) - N / 2)) >/proc/sys/kernel/ns_last_pid
 fi
-"$tmp/forktree" "$N" 8 >"$tmp/root" &
-ft=$!
-i=0
-until [ -s "$tmp/root" ]; do
-	i=$((i + 1))
-	[ "$i" -le 600 ] || { echo 'bench/tree.sh: the tree did not grow' >&2; exit 1; }
-	sleep 0.1
-done
+grow "$tmp/root" "$N"
+ft=$grown
 root=$(cat "$tmp/root")
 # The members' files, once, by the loop's own walk; and how many members
 # have a lower PID than their parent (PIDs wrapped).
@@ -104,6 +121,12 @@ ps -e -o pid=,ppid= >"$tmp/ps"
 awk -v r="$root" -f "$tmp/tree.awk" "$tmp/ps" >"$tmp/members"
 sed 's|.*|/proc/&/oom_score_adj|' "$tmp/members" >"$tmp/files"
 [ "$(wc -l <"$tmp/files")" -eq "$N" ] || { echo 'bench/tree.sh: the tree is not whole' >&2; exit 1; }
+if [ "$OTHERS" -gt 0 ]; then
+	awk -v r="$(cat "$tmp/oroot")" -f "$tmp/tree.awk" "$tmp/ps" |
+		sed 's|.*|/proc/&/oom_score_adj|' >"$tmp/ofiles"
+	[ "$(wc -l <"$tmp/ofiles")" -eq "$OTHERS" ] || { echo 'bench/tree.sh: the others are not whole' >&2; exit 1; }
+	oscore=$(cat "$(head -n 1 "$tmp/ofiles")")
+fi
 wrapped=$(awk 'NR == FNR { m[$1] = 1; next } ($1 in m) && $1 + 0 < $2 + 0 { k++ } END { print k + 0 }' \
 	"$tmp/members" "$tmp/ps")
 
@@ -133,6 +156,12 @@ check() {
 	# shellcheck disable=SC2016 # awk's own $1
 	xargs awk -v s="$2" '$1 != s { bad++ } END { exit bad > 0 }' <"$tmp/files" || {
 		printf 'bench/tree.sh: %s left members without score %s\n' "$1" "$2" >&2
+		exit 1
+	}
+	[ "$OTHERS" -eq 0 ] && return
+	# shellcheck disable=SC2016 # awk's own $1
+	xargs awk -v s="$oscore" '$1 != s { bad++ } END { exit bad > 0 }' <"$tmp/ofiles" || {
+		printf 'bench/tree.sh: %s wrote a process out of the tree\n' "$1" >&2
 		exit 1
 	}
 }
@@ -187,8 +216,8 @@ for name in $names; do
 	check "$name" "$score"
 done
 
-printf '%s processes (fan-out 8), %s with a lower PID than their parent; %s rounds; %s CPUs, kernel %s, %s\n\n' \
-	"$N" "$wrapped" "$ROUNDS" "$(nproc)" "$(uname -r)" \
+printf '%s processes (fan-out 8), %s with a lower PID than their parent, among %s others; %s rounds; %s CPUs, kernel %s, %s\n\n' \
+	"$N" "$wrapped" "$OTHERS" "$ROUNDS" "$(nproc)" "$(uname -r)" \
 	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 printf '| command | wall, median (ms) | per-round min..max | wall vs loop | CPU, median (ms) | CPU vs loop |\n'
 printf '|---|---:|---:|---:|---:|---:|\n'
@@ -214,15 +243,15 @@ awk '
 			    name[i] == "loop" ? "1" : sprintf("1/%.2f", l / med[i]), cpu[i],
 			    name[i] == "loop" ? "1" : sprintf("1/%.2f", lc / cpu[i])
 	}' "$tmp/summary"
-printf '\n| command | openat | read | pread64 | close | write | all system calls |\n|---|---:|---:|---:|---:|---:|---:|\n'
+printf '\n| command | openat | read | pread64 | close | write | all system calls | all per member |\n|---|---:|---:|---:|---:|---:|---:|---:|\n'
 for name in $names; do
 	# strace -c: % time, seconds, usecs/call, calls, [errors,] syscall.
-	awk -v n="$name" '
+	awk -v n="$name" -v m="$N" '
 		$NF ~ /^(openat|read|pread64|close|write)$/ { c[$NF] = $4 }
 		$NF == "total" { t = $4 }
 		END {
-			printf "| %s | %d | %d | %d | %d | %d | %d |\n", n, c["openat"], c["read"],
-			    c["pread64"], c["close"], c["write"], t
+			printf "| %s | %d | %d | %d | %d | %d | %d | %.1f |\n", n, c["openat"], c["read"],
+			    c["pread64"], c["close"], c["write"], t, t / m
 		}' "$tmp/strace.$name"
 done
 printf '\ncommands:\n'

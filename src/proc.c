@@ -137,6 +137,8 @@ int proc_parse_stat(const char *buf, struct pstat *st)
 			st->ppid = (int)v;
 		else if (field == 9)
 			st->flags = (unsigned long)v;
+		else if (field == 20)
+			st->nthreads = (int)v;
 		else if (field == 22)
 			st->start = v;
 		else if (field == 24)
@@ -168,6 +170,20 @@ static int stat_at(int dirfd, const char *name, struct pstat *st)
 int proc_stat(int dirfd, struct pstat *st)
 {
 	return stat_at(dirfd, "stat", st);
+}
+
+int proc_stat_pid(int procfd, int pid, struct pstat *st)
+{
+	char name[32];
+
+	snprintf(name, sizeof name, "%d/stat", pid);
+	if (stat_at(procfd, name, st) < 0)
+		return -1;
+	if (st->pid != pid) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
 }
 
 /* The number at p: blanks skipped, in base 10 or 16, from 0 to LONG_MAX. */
@@ -300,6 +316,11 @@ static int by_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+void proc_sort(struct pstat *v, size_t n)
+{
+	qsort(v, n, sizeof *v, by_pid);
+}
+
 /* The PIDs of the root's directory, sorted, in v[].pid, with the inode
  * number of each entry in v[].ino; their number.  *err: ENOMEM if the list
  * is cut short. */
@@ -355,7 +376,7 @@ struct scan {
  * if that PID changed hands in between, one that has exited (a write then
  * fails with ESRCH).  A fake root's file is opened only if it is a plain
  * file: opening a FIFO would wake the test helper that reads it. */
-static int open_adj(int procfd, int pid)
+int proc_open_adj(int procfd, int pid)
 {
 	char name[32];
 	struct stat sb;
@@ -382,7 +403,7 @@ static int scan_one(struct scan *s, int pid, unsigned long long ino, struct psta
 		return 1;
 	}
 	if (s->visit)
-		adj = open_adj(s->procfd, pid);
+		adj = proc_open_adj(s->procfd, pid);
 	snprintf(name, sizeof name, "%d/stat", pid);
 	/* A stat that names another PID is not that directory's: the list
 	 * must stay in PID order. */
@@ -434,6 +455,113 @@ size_t proc_scan(struct pstat **list)
 	int err = 0;
 
 	return proc_scan_with(list, NULL, 0, NULL, NULL, &err);
+}
+
+/* Append PID to v; 0 or -1 (ENOMEM). */
+static int push_pid(int pid, int **v, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		int *nv = realloc(*v, c * sizeof *nv);
+
+		if (!nv) {
+			errno = ENOMEM;
+			return -1;
+		}
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = pid;
+	return 0;
+}
+
+/* Parse the whole numbers of buf into v; a number that ends buf may be
+ * cut, unless last: it is moved to the front, and its length returned. */
+static long parse_children(char *buf, int last, int **v, size_t *n, size_t *cap)
+{
+	char *p = buf, *q;
+	size_t len;
+
+	for (;;) {
+		long x;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		for (q = p; *q >= '0' && *q <= '9'; q++)
+			;
+		if (!*p || (!*q && !last))
+			break;
+		if (q == p || (*q && *q != ' ' && *q != '\n') || q - p > 10) {
+			errno = EINVAL;
+			return -1;
+		}
+		x = strtol(p, NULL, 10);
+		if (x <= 0 || x > INT_MAX || push_pid((int)x, v, n, cap) < 0)
+			return -1;
+		p = q;
+	}
+	len = strlen(p);
+	memmove(buf, p, len + 1);
+	return (long)len;
+}
+
+/* One children file: "PID PID ", a record per child.  A read that comes
+ * back less than half a page long ended the list: seq_file stops a read
+ * short only at its end or when its page is full; so a short list costs
+ * one read, not one more for the EOF. */
+static int read_children(int dirfd, const char *name, int **v, size_t *n, size_t *cap)
+{
+	char buf[4096 + 32];
+	long len = 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY), last = 0;
+
+	if (fd < 0)
+		return -1;
+	while (!last && len >= 0) {
+		ssize_t got = read(fd, buf + len, sizeof buf - 1 - (size_t)len);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			len = -1;
+			break;
+		}
+		buf[len + got] = '\0';
+		last = got < 2048;
+		len = parse_children(buf, last, v, n, cap);
+	}
+	close(fd);
+	return len < 0 ? -1 : 0;
+}
+
+int proc_children(int procfd, int pid, int nthreads, int **v, size_t *n, size_t *cap)
+{
+	char name[64];
+	struct dirent *de;
+	DIR *d;
+	int fd, tid, rc = 0;
+
+	if (nthreads == 1) {
+		snprintf(name, sizeof name, "%d/task/%d/children", pid, pid);
+		return read_children(procfd, name, v, n, cap);
+	}
+	snprintf(name, sizeof name, "%d/task", pid);
+	fd = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d))) {
+		if (pid_parse(de->d_name, &tid))
+			continue;
+		snprintf(name, sizeof name, "%d/children", tid);
+		/* A thread that exited meanwhile has no children left. */
+		if (read_children(dirfd(d), name, v, n, cap) < 0 && errno != ENOENT)
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
 }
 
 /* Look a PID up in a list from proc_scan. */

@@ -13,6 +13,7 @@ struct pstat {
 	long rss;			/* pages */
 	char comm[32];
 	unsigned long long ino;		/* of the /proc/PID entry (proc_scan) */
+	int nthreads;			/* num_threads (field 20) */
 };
 
 #define PF_KTHREAD_FLAG 0x00200000UL
@@ -31,6 +32,12 @@ int proc_field(int dirfd, const char *file, const char *key, int base, long *v);
 int proc_forks(long *n);
 int proc_parse_stat(const char *buf, struct pstat *st);
 int proc_stat(int dirfd, struct pstat *st);
+/* PID/stat under procfd (the procfs root's); ESRCH if it names another. */
+int proc_stat_pid(int procfd, int pid, struct pstat *st);
+/* PID/oom_score_adj under procfd, O_RDWR, for a write pinned by a stat
+ * read after it (see proc_scan_with); -1 if it cannot be opened, or is a
+ * fake root's FIFO. */
+int proc_open_adj(int procfd, int pid);
 #define PROC_GIDS_MAX 256
 struct proc_ids {
 	int tgid, ngids;	/* tgid -1: not given (a fake procfs) */
@@ -54,6 +61,15 @@ size_t proc_scan(struct pstat **list);
 typedef void proc_visit(void *ctx, int adjfd, struct pstat *v, size_t n);
 size_t proc_scan_with(struct pstat **list, const struct pstat *prev, size_t nprev,
 		      proc_visit *visit, void *ctx, int *err);
+/* The children of every thread of process pid, under procfd (the procfs
+ * root): task/TID/children, Linux 3.5+ with CONFIG_PROC_CHILDREN.  nthreads
+ * 1 reads task/PID/children alone (a child forked by another thread is
+ * listed under that thread only); 0 or more, every thread's of task/.
+ * Appended to *v (n entries, room for cap; grown).  0, or -1 with errno:
+ * ENOENT when the process or the file is not there. */
+int proc_children(int procfd, int pid, int nthreads, int **v, size_t *n, size_t *cap);
 struct pstat *proc_find(struct pstat *v, size_t n, int pid);
+/* Sort by PID, for proc_find. */
+void proc_sort(struct pstat *v, size_t n);
 
 #endif

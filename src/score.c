@@ -100,6 +100,35 @@ static int is_fifo(int dirfd, const char *file)
 	return proc_root_fake() && fstatat(dirfd, file, &sb, 0) == 0 && S_ISFIFO(sb.st_mode);
 }
 
+/* The write of put_fd: 0, or 2 with *err. */
+static int fd_write(int fd, int value, int *err)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof buf, "%d\n", value);
+	ssize_t n;
+
+	do
+		n = write(fd, buf, (size_t)len);
+	while (n < 0 && errno == EINTR);
+	if (n == len)
+		return 0;
+	*err = n < 0 ? errno : EIO;
+	return 2;
+}
+
+/* Its read-back: pread at 0 (a seekable file: no EINTR, no short read of
+ * a line); 0, or 3 with *err. */
+static int fd_back(int fd, int *back, int *err)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+
+	if (n >= 0 && parse_int(buf, (int)n, back) == 0)
+		return 0;
+	*err = errno;
+	return 3;
+}
+
 /* Write the value and read back what the kernel kept, through one
  * descriptor: write, pread at 0, close (a FIFO: write, close, then read_int
  * through dirfd).  Each step checked: stdio would report EACCES only at
@@ -107,25 +136,10 @@ static int is_fifo(int dirfd, const char *file)
  * or the step that failed (2 write or close, 3 read back) with errno. */
 static int put_fd(int fd, int fifo, int dirfd, const char *file, int value, int *back)
 {
-	char buf[32];
-	int len = snprintf(buf, sizeof buf, "%d\n", value);
-	int step = 0, err = 0;
-	ssize_t n;
+	int err = 0, step = fd_write(fd, value, &err);
 
-	do
-		n = write(fd, buf, (size_t)len);
-	while (n < 0 && errno == EINTR);
-	if (n != len) {
-		step = 2;
-		err = n < 0 ? errno : EIO;
-	} else if (!fifo) {
-		/* A seekable file: no EINTR, no short read of a line. */
-		n = pread(fd, buf, sizeof buf - 1, 0);
-		if (n < 0 || parse_int(buf, (int)n, back) < 0) {
-			step = 3;
-			err = errno;
-		}
-	}
+	if (!step && !fifo)
+		step = fd_back(fd, back, &err);
 	if (close(fd) < 0 && !step) {
 		step = 2;
 		err = errno;
@@ -209,9 +223,32 @@ static int set_at(int pid, int dirfd, int score, unsigned long long start)
 	return put_score(pid, dirfd, score);
 }
 
+/* Our own score, the chain-load's, through /proc/self/oom_score_adj opened
+ * directly: the /proc/self descriptor of the general path pins nothing
+ * here (we are the process), and costs an open and a close before every
+ * exec.  Its write, read-back and checked close are put_fd's.  -1 when it
+ * cannot be opened (Linux < 2.6.36 has only oom_adj; a refusal, explained
+ * by the general path) or under a fake root (its FIFOs): then that path. */
+static int set_self(int score)
+{
+	int back = 0, step, fd;
+
+	if (proc_root_fake())
+		return -1;
+	fd = open("/proc/self/oom_score_adj", O_RDWR | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	step = put_fd(fd, 0, -1, "oom_score_adj", score, &back);
+	return judge(0, -1, "oom_score_adj", score, back, step);
+}
+
 int score_set(int pid, int score, unsigned long long start)
 {
-	int rc, err, dirfd = proc_open(pid);
+	int rc, err, dirfd;
+
+	if (!pid && (rc = set_self(score)) >= 0)
+		return rc;
+	dirfd = proc_open(pid);
 
 	if (dirfd < 0) {
 		if (errno == ENOENT || errno == ESRCH)
@@ -279,6 +316,52 @@ int score_set_member_fd(int adjfd, const struct pstat *st, int score)
 		step = put_fd(adjfd, 0, -1, "oom_score_adj", score, &back);
 		rc = judge(st->pid, -1, "oom_score_adj", score, back, step);
 	}
+	quiet_gone = 0;
+	return rc;
+}
+
+/* A member of the top-down walk (-T) in two halves, so that the walk reads
+ * its children between its write and its read-back: the read-back, through
+ * the descriptor opened before the member's stat, then also says that the
+ * process the stat described lived until after its children were read
+ * (ESRCH if not).  Returns 0 when the write was tried; EXIT_GONE (adjfd
+ * closed) when st is a zombie: it has no children, they went to init. */
+int score_half_write(struct score_half *h, int adjfd, const struct pstat *st, int score)
+{
+	h->fd = adjfd;
+	h->score = score;
+	h->err = 0;
+	if (zombie(st)) {
+		close(adjfd);
+		return EXIT_GONE;
+	}
+	/* A fake root's file keeps what a longer value left. */
+	if (proc_root_fake() && ftruncate(adjfd, 0) < 0)
+		say("truncate pid %d oom_score_adj: %s", st->pid, strerror(errno));
+	h->step = fd_write(adjfd, score, &h->err);
+	return 0;
+}
+
+/* The read-back (made after a failed write too: it is the proof of life),
+ * the checked close, the verdict as score_set_member_fd's; *alive: the
+ * process was there at the read-back. */
+int score_half_done(struct score_half *h, const struct pstat *st, int *alive)
+{
+	int back = 0, err = 0, step, rc;
+
+	step = fd_back(h->fd, &back, &err);
+	*alive = !(step && err == ESRCH);
+	if (h->step) {
+		step = h->step;
+		err = h->err;
+	}
+	if (close(h->fd) < 0 && !step) {
+		step = 2;
+		err = errno;
+	}
+	quiet_gone = 1;
+	errno = err;
+	rc = judge(st->pid, -1, "oom_score_adj", h->score, back, step);
 	quiet_gone = 0;
 	return rc;
 }

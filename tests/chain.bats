@@ -26,6 +26,21 @@ load common
 	assert_equal "${lines[2]}" 200
 }
 
+# Between its execve and PROG's: /proc/self/oom_score_adj opened directly
+# (no /proc/self descriptor: it pins nothing when the process is itself),
+# the write, the read-back, the checked close, and nothing else.
+@test "the chain-load writes its own file directly: open, write, read back, close, exec" {
+	run -0 strace -qq -o "$T/st" "$OG" -n 300 -- true
+	sed -n '/oom_score_adj/,$p' "$T/st" >"$T/after"
+	run -0 sed 's/^\([a-z0-9]*\)([0-9]*\([,)]\)/\1(FD\2/; s/ = [0-9]*$/ = N/' "$T/after"
+	assert_line --index 0 --regexp '^openat\(AT_FDCWD, "/proc/self/oom_score_adj", O_RDWR\|'
+	assert_line --index 1 --regexp '^write\(FD, "300\\n", 4\) += N$'
+	assert_line --index 2 --regexp '^pread64\(FD, "300\\n", [0-9]+, 0\) += N$'
+	assert_line --index 3 --regexp '^close\(FD\) += N$'
+	assert_line --index 4 --regexp '^execve\('
+	run ! grep -q '"/proc/self", ' "$T/st"
+}
+
 @test "PROG is found on PATH" {
 	mkdir "$T/bin"
 	printf '#!/bin/sh\ncat /proc/self/oom_score_adj\n' >"$T/bin/showadj"

@@ -229,8 +229,9 @@ late_children() {
 # reaches the process that exited (ESRCH), never the newcomer.  In a PID
 # namespace of the test's own, where it picks the next PID (ns_last_pid):
 # bin/shim.so stops -T right after member C's stat is read; C is killed and
-# reaped, an outsider takes C's PID, and -T goes on.
-@test "-T: a member whose PID changes hands between its stat and its write: the newcomer is left alone" {
+# reaped, an outsider takes C's PID, and -T goes on.  changes_hands [ENV...]:
+# the walk (by default) or the whole scan (OOMGUARD_NO_CHILDREN=1).
+changes_hands() {
 	cat >"$T/ns.sh" <<'EOF'
 T=$1 OG=$2 PRE=$3
 sh -c 'sleep 1000 & echo $! >"$1/c"; wait; exec sleep 1000' sh "$T" &
@@ -255,12 +256,20 @@ printf 'root %s\n' "$(cat "/proc/$r/oom_score_adj")"
 printf 'after %s %s\n' "$d" "$(cat "/proc/$d/oom_score_adj")"
 EOF
 	pre=$(shim_preload)
-	run -0 timeout 60 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$pre"
+	run -0 timeout -k 5 60 env "$@" unshare --kill-child -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$pre"
 	before=$(echo "$output" | sed -n 's/^before [0-9]* //p')
 	assert_line 'rc 0'
 	assert_line 'root 321'
 	[ -n "$before" ] && [ "$before" != 321 ]
 	assert_line --regexp "^after [0-9]+ $before\$"
+}
+
+@test "-T: a member whose PID changes hands between its stat and its write: the newcomer is left alone" {
+	changes_hands
+}
+
+@test "-T, the whole scan: a member whose PID changes hands between its stat and its write: the newcomer is left alone" {
+	changes_hands OOMGUARD_NO_CHILDREN=1
 }
 
 # PIDs wrap at pid_max (32768 by default without systemd, as here): a
@@ -302,7 +311,7 @@ for m in $r $kids $g; do printf 'member %s %s\n' "$m" "$(cat "/proc/$m/oom_score
 printf 'outsider %s %s\n' "$o" "$(cat "/proc/$o/oom_score_adj")"
 printf 'outsider %s %s\n' "$p" "$(cat "/proc/$p/oom_score_adj")"
 EOF
-	run -0 timeout 120 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$@"
+	run -0 timeout -k 5 120 env OOMGUARD_NO_CHILDREN="${SCAN:-}" unshare --kill-child -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$@"
 	assert_line 'rc 0'
 	refute_line --regexp '^member [0-9]+ ([^3]|3[^2]|32[^1])'
 	refute_line --regexp '^outsider [0-9]+ 321$'
@@ -322,12 +331,17 @@ EOF
 }
 
 @test "-T: children with lower PIDs than their parent (PIDs wrapped) are written through the scan's descriptor" {
-	wrap_ns 1 1024 0
+	SCAN=1 wrap_ns 1 1024 0
+	assert_equal "$bypid" 0
+}
+
+@test "-T walks down: children with lower PIDs than their parent (PIDs wrapped) are written through the walk's descriptor" {
+	wrap_ns 8 1024 0
 	assert_equal "$bypid" 0
 }
 
 @test "-T: more wrapped children than RLIMIT_NOFILE leaves: the rest are set by PID" {
-	wrap_ns 80 64 0
+	SCAN=1 wrap_ns 80 64 0
 	[ "$bypid" -gt 0 ]
 }
 
@@ -335,7 +349,7 @@ EOF
 # 128): the budget counts them, wherever they are, so the kept ones never
 # leave the scan short of one (EMFILE); the rest are set by PID.
 @test "-T: descriptors the caller left open count against the kept ones" {
-	wrap_ns 60 128 80
+	SCAN=1 wrap_ns 60 128 80
 	run ! grep -q EMFILE "$T/st"
 	[ "$bypid" -gt 0 ]
 }
@@ -353,8 +367,9 @@ EOF
 # A rescan is for processes forked since the scan listed /proc: on the real
 # kernel, member X forks child K after its stat is read (bin/shim.so stops
 # -T there) and before its write; K has the old score, and only a rescan,
-# which the moved fork count of /proc/stat calls for, finds it.
-@test "-T rescans: a child forked between its parent's stat and its write is set too" {
+# which the moved fork count of /proc/stat calls for, finds it.  The walk
+# finds it in X's children file, read after X's write.
+forked_between() {
 	mkfifo "$T/fork"
 	# shellcheck disable=SC2016 # for the child shell
 	printf '%s\n' 'read x <"$1/fork"; sleep 1000 & echo $! >"$1/kid"; wait' >"$T/x.sh"
@@ -363,7 +378,7 @@ EOF
 	wait_for has_descendants "$root" 1
 	x=$(descendants "$root")
 	pre=$(shim_preload)
-	OOMGUARD_SHIM_PAUSE="/proc/$x/stat:$T" LD_PRELOAD=$pre "$OG" -n 333 -T -p "$root" \
+	env "$@" OOMGUARD_SHIM_PAUSE="/proc/$x/stat:$T" LD_PRELOAD="$pre" "$OG" -n 333 -T -p "$root" \
 		>"$T/og.out" 2>&1 &
 	og=$!
 	wait_for test -e "$T/paused"
@@ -376,6 +391,14 @@ EOF
 	touch "$T/go"
 	wait "$og"
 	assert_equal "$(adj_of "$root") $(adj_of "$x") $(adj_of "$kid")" '333 333 333'
+}
+
+@test "-T rescans: a child forked between its parent's stat and its write is set too" {
+	forked_between OOMGUARD_NO_CHILDREN=1
+}
+
+@test "-T walks down: a child forked between its parent's stat and its write is set too" {
+	forked_between
 }
 
 # A root pinned by the start time its scan found: if the PID is reused
@@ -434,4 +457,270 @@ EOF
 	run -0 "$OG" -n 300 -T -p 500
 	fake_scores_are 300 500 501
 	fake_scores_are 0 400 502 600 601
+}
+
+# --- The walk down the children files (Linux 3.5+, CONFIG_PROC_CHILDREN) ---
+
+# A child forked by a thread other than the leader is listed in that
+# thread's children file only: root (sh) -> X (bin/threads fork, two
+# threads) -> K, forked by X's second thread.
+@test "-T walks down: a child forked by a second thread is set" {
+	start sh -c '"$1" fork >"$2/thr" & wait' sh "$TOP/bin/threads" "$T"
+	root=$pid
+	wait_for test -s "$T/thr"
+	own_descendants "$root"
+	x=$(descendants "$root" | head -n 1)
+	read -r tid kid <"$T/thr"
+	# The leader's file does not list K: the second thread's does.
+	run ! grep -qw "$kid" "/proc/$x/task/$x/children"
+	grep -qw "$kid" "/proc/$x/task/$tid/children"
+	run -0 strace -f -qq -e trace=openat,getdents64 -o "$T/st" "$OG" -n 345 -T -p "$root"
+	assert_equal "$(adj_of "$root") $(adj_of "$x") $(adj_of "$kid")" '345 345 345'
+	# The walk ran: the children files were read, no outsider's stat
+	# (init's) as the whole scan does.
+	grep -q "\"$x/task\"" "$T/st"
+	run ! grep -q '"1/stat"' "$T/st"
+}
+
+# A thread made after a member's stat was read (which said one thread)
+# forks a child before the member is written: the child has the old score,
+# and the leader's children file, all that a member of one thread needs
+# read, does not list it.  The fork count of /proc/stat moved: a second
+# pass reads every thread's file of every member, and finds it.
+# bin/shim.so stops -T right after X's stat.
+@test "-T walks down: a child of a thread made during the walk is set by the next pass" {
+	mkfifo "$T/in"
+	start sh -c '"$1" later <"$2/in" >"$2/thr" & wait' sh "$TOP/bin/threads" "$T"
+	root=$pid
+	exec 5>"$T/in"
+	wait_for has_descendants "$root" 1
+	x=$(descendants "$root")
+	PIDS="$PIDS $x"
+	wait_for comm_is "$x" threads
+	pre=$(shim_preload)
+	OOMGUARD_SHIM_PAUSE="/proc/$x/stat:$T" LD_PRELOAD=$pre "$OG" -n 346 -T -p "$root" \
+		>"$T/og.out" 2>&1 &
+	og=$!
+	wait_for test -e "$T/paused"
+	echo >&5
+	exec 5>&-
+	wait_for test -s "$T/thr"
+	read -r tid kid <"$T/thr"
+	PIDS="$PIDS $kid"
+	[ "$(adj_of "$kid")" != 346 ]
+	touch "$T/go"
+	wait "$og"
+	assert_equal "$(adj_of "$root") $(adj_of "$x") $(adj_of "$kid")" '346 346 346'
+	run ! grep -qw "$kid" "/proc/$x/task/$x/children"
+}
+
+# In a PID namespace of the test's own (ns_last_pid picks the next PID).
+# NS: the script run there, with T OG PRE as $1 $2 $3; it prints lines the
+# test reads.
+in_ns() {
+	printf '%s\n' 'T=$1 OG=$2 PRE=$3' "$1" >"$T/ns.sh"
+	run -0 timeout -k 5 60 unshare --kill-child -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$(shim_preload)"
+}
+
+# A child listed in its parent's children file exits and is reaped before
+# -T opens it, and an outsider takes its PID: its stat names another
+# parent, and it is left alone.  -T stops right after root R's children
+# file is read: C, R's child, is killed (R reaps it), outsider D gets C's
+# PID.
+@test "-T walks down: an outsider that took a listed child's PID is left alone" {
+	in_ns '
+sh -c "sleep 1000 & echo \$! >\"\$1/c\"; wait; exec sleep 1000" sh "$T" &
+r=$!
+until [ -s "$T/c" ]; do sleep 0.01; done
+c=$(cat "$T/c")
+until [ "$(cat "/proc/$c/comm" 2>/dev/null)" = sleep ]; do sleep 0.01; done
+OOMGUARD_SHIM_PAUSE="/proc/$r/task/$r/children:$T" LD_PRELOAD=$PRE "$OG" -n 321 -T -p "$r" &
+og=$!
+until [ -e "$T/paused" ]; do sleep 0.01; done
+kill "$c"
+until [ ! -e "/proc/$c" ]; do sleep 0.01; done
+echo $((c - 1)) >/proc/sys/kernel/ns_last_pid
+sleep 1000 &
+d=$!
+[ "$d" = "$c" ] || exit 9
+printf "before %s\n" "$(cat "/proc/$d/oom_score_adj")"
+touch "$T/go"
+wait "$og"
+printf "rc %s\n" "$?"
+printf "root %s\n" "$(cat "/proc/$r/oom_score_adj")"
+printf "after %s\n" "$(cat "/proc/$d/oom_score_adj")"'
+	assert_line 'rc 0'
+	assert_line 'root 321'
+	before=$(echo "$output" | sed -n 's/^before //p')
+	[ -n "$before" ] && [ "$before" != 321 ]
+	assert_line "after $before"
+}
+
+# The children read must be the member's: if the member exits while its
+# file is read and its PID and its child's are both taken again, by an
+# outsider M2 and M2's own child C2, C2's stat names the right parent PID,
+# and a parent older than it.  Only the member's read-back, through the
+# descriptor opened before its stat, after C2's stat was read, says that
+# the member died (ESRCH): its children are dropped.  -T stops after
+# member M's children file is read; C (M's child) is killed, M exits
+# (R reaps it), M2 takes M's PID and C2 C's.
+@test "-T walks down: a member that exits while its children are read brings none of a newcomer's" {
+	in_ns '
+sh -c "sh -c \"sleep 1000 & echo \\\$! >\\\"\\\$1/c\\\"; wait\" sh \"\$1\" & echo \$! >\"\$1/m\"; wait; exec sleep 1000" sh "$T" &
+r=$!
+until [ -s "$T/m" ] && [ -s "$T/c" ]; do sleep 0.01; done
+m=$(cat "$T/m") c=$(cat "$T/c")
+until [ "$(cat "/proc/$c/comm" 2>/dev/null)" = sleep ]; do sleep 0.01; done
+OOMGUARD_SHIM_PAUSE="/proc/$m/task/$m/children:$T" LD_PRELOAD=$PRE "$OG" -n 322 -T -p "$r" &
+og=$!
+until [ -e "$T/paused" ]; do sleep 0.01; done
+kill "$c"
+until [ ! -e "/proc/$m" ]; do sleep 0.01; done
+echo $((m - 1)) >/proc/sys/kernel/ns_last_pid
+sh -c "echo \$((\$2 - 1)) >/proc/sys/kernel/ns_last_pid; sleep 1000 & echo \$! >\"\$1/c2\"; wait" sh "$T" "$c" &
+m2=$!
+until [ -s "$T/c2" ]; do sleep 0.01; done
+c2=$(cat "$T/c2")
+[ "$m2" = "$m" ] && [ "$c2" = "$c" ] || exit 9
+until [ "$(cat "/proc/$c2/comm" 2>/dev/null)" = sleep ]; do sleep 0.01; done
+printf "before %s %s\n" "$(cat "/proc/$m2/oom_score_adj")" "$(cat "/proc/$c2/oom_score_adj")"
+touch "$T/go"
+wait "$og"
+printf "rc %s\n" "$?"
+printf "root %s\n" "$(cat "/proc/$r/oom_score_adj")"
+printf "after %s %s\n" "$(cat "/proc/$m2/oom_score_adj")" "$(cat "/proc/$c2/oom_score_adj")"'
+	assert_line 'rc 0'
+	assert_line 'root 322'
+	before=$(echo "$output" | sed -n 's/^before //p')
+	[ -n "$before" ]
+	refute_line --regexp '^before .*322'
+	assert_line "after $before"
+}
+
+# The kernel does not promise a whole children file while children exit
+# (fs/proc/array.c: a read resumes by position, so a child reaped before
+# the position shifts the rest and one is skipped).  A child listed and
+# gone when opened means the list may have skipped one: read it again.
+# R has child S, then 800 others, a children file over one page at
+# 5-digit PIDs; -T stops after its first read() of R's file; S is killed
+# and reaped; every one of the 800 must be set.  The next pass, which the
+# fork count calls for on a busy host, would find the skipped one too: the
+# file must be read again in the first pass (before -T reads /proc/stat
+# the second time), for a quiet host, where there is no next pass.
+@test "-T walks down: a child reaped while the children file is read costs no member" {
+	in_ns '
+echo 20000 >/proc/sys/kernel/ns_last_pid
+sh -c "sleep 1000 & echo \$! >\"\$1/s\"; i=0; while [ \$i -lt 800 ]; do sleep 1000 & i=\$((i + 1)); done; echo >\"\$1/up\"; wait" sh "$T" &
+r=$!
+until [ -e "$T/up" ]; do sleep 0.05; done
+s=$(cat "$T/s")
+printf "size %s\n" "$(wc -c <"/proc/$r/task/$r/children")"
+strace -f -qq -o "$T/st" -e trace=openat -E OOMGUARD_SHIM_PAUSE_READ="/proc/$r/task/$r/children:$T" \
+	-E LD_PRELOAD="$PRE" "$OG" -n 323 -T -p "$r" &
+og=$!
+until [ -e "$T/paused" ]; do sleep 0.01; done
+kill "$s"
+until [ ! -e "/proc/$s" ]; do sleep 0.01; done
+touch "$T/go"
+wait "$og"
+printf "rc %s\n" "$?"
+for k in $(cat "/proc/$r/task/$r/children"); do printf "member %s\n" "$(cat "/proc/$k/oom_score_adj")"; done
+kill $(cat "/proc/$r/task/$r/children")'
+	assert_line 'rc 0'
+	size=$(echo "$output" | sed -n 's/^size //p')
+	[ "$size" -gt 4096 ]
+	assert_equal "$(echo "$output" | grep -c '^member 323$')" 800
+	refute_line --regexp '^member ([^3]|3[^2]|32[^3])'
+	# Root R's file, read through its task directory ("R/children"):
+	# twice between the first two reads of /proc/stat.
+	run awk '/"\/proc\/stat"/ { n++; next } n == 1 && /, "[0-9]+\/children"/ { k++ } END { print k + 0 }' "$T/st"
+	assert_output 2
+}
+
+# fake_kids PID KID...: PID's children file in the fake root (one thread).
+fake_kids() {
+	local p=$1
+	shift
+	mkdir -p "$T/proc/$p/task/$p"
+	printf '%s ' "$@" >"$T/proc/$p/task/$p/children"
+}
+
+# The younger-parent rule holds on the walk too: a listed child older than
+# its parent is not its child.  The fake root of the scan's test, with
+# children files.
+@test "-T walks down: a process at the parent PID that is younger than the child is not its parent" {
+	fake_child() {
+		fake_proc "$1"
+		sed -i "s/(fake) S 1 /(fake) S $2 /; s/ 100 0 0\$/ $3 0 0/" "$T/proc/$1/stat"
+	}
+	fake_proc 500
+	fake_child 600 500 100
+	fake_child 501 700 150
+	fake_child 700 600 200
+	fake_child 650 600 300
+	fake_child 680 650 250
+	fake_kids 500 600
+	fake_kids 600 700 650
+	fake_kids 700 501
+	fake_kids 650 680
+	fake_kids 501
+	fake_kids 680
+	run -0 "$OG" -n 300 -T -p 500
+	fake_scores_are 300 500 600 700 650
+	fake_scores_are 0 501 680
+}
+
+# Where there is no children file (before Linux 3.5, or without
+# CONFIG_PROC_CHILDREN), the whole scan does it: a fake root like 2.6.32's,
+# thread directories without children files, oom_adj only.
+@test "-T without children files (a 2.6.32-like root): the whole scan sets the tree" {
+	for p in 400 500 501 502 600; do
+		fake_proc "$p" legacy
+		mkdir -p "$T/proc/$p/task/$p"
+	done
+	sed -i 's/(fake) S 1 /(fake) S 400 /' "$T/proc/500/stat" "$T/proc/600/stat"
+	sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/501/stat"
+	sed -i 's/(fake) S 1 /(fake) S 501 /' "$T/proc/502/stat"
+	run -0 "$OG" -n 500 -T -p 500
+	for p in 500 501 502; do
+		assert_equal "$p:$(cat "$T/proc/$p/oom_adj")" "$p:8"
+	done
+	for p in 400 600; do
+		assert_equal "$p:$(cat "$T/proc/$p/oom_adj")" "$p:0"
+	done
+}
+
+# Past 1/64 of the host's processes (64 at least), reading every process
+# costs less than the children files of the rest of the tree: the walk
+# stops and the whole scan takes over, and does not write again the
+# members the walk wrote.  A fake root: 500 with 80 children.
+@test "-T walks down a small tree only: past 64 members the whole scan takes over, writing each once" {
+	fake_proc 500
+	kids=
+	for p in $(seq 501 580); do
+		fake_proc "$p"
+		sed -i 's/(fake) S 1 /(fake) S 500 /' "$T/proc/$p/stat"
+		fake_kids "$p"
+		kids="$kids $p"
+	done
+	# shellcheck disable=SC2086 # one word per PID
+	fake_kids 500 $kids
+	# A dead root said by the walk is not said again by the scan.
+	run -3 strace -f -qq -e trace=openat,write -o "$T/st" "$OG" -n 400 -T -p 9999,500
+	assert_output 'oomguard: set pid 9999 OOM score: no such process'
+	# shellcheck disable=SC2086
+	fake_scores_are 400 500 $kids
+	[ "$(grep -c '/children"' "$T/st")" -le 66 ]
+	assert_equal "$(grep -c '^[0-9]* *write([0-9]*, "400\\n"' "$T/st")" 81
+}
+
+# The walk's write is checked to its close, as every write is: a close that
+# fails after a good write (NFS, FUSE; here bin/shim.so) is a failure.
+@test "-T walks down: a close that fails after the write: exit 1" {
+	make_tree
+	run -1 with_shim OOMGUARD_SHIM_CLOSE=EIO "$OG" -n 300 -T -p "$root"
+	for p in $root $members; do
+		assert_line --regexp "^oomguard: write pid $p .*: Input/output error"
+		assert_equal "$p:$(adj_of "$p")" "$p:300"
+	done
 }

@@ -13,6 +13,9 @@
  *   descriptor open on PATH (as /proc/self/fd names it), create DIR/paused
  *   and wait until DIR/go exists (30 s at most): the moment between two
  *   system calls at which a test makes a PID change hands.
+ * OOMGUARD_SHIM_PAUSE_READ=PATH:DIR: the same, right after the first read()
+ *   of a descriptor open on PATH: between two reads of a children file,
+ *   where the kernel may skip a child if one listed before was reaped.
  *
  * For tests/score.bats, tests/pidfile.bats and tests/tree.bats only; never
  * installed. */
@@ -32,6 +35,7 @@
 #endif
 
 int close(int fd);
+ssize_t read(int fd, void *buf, size_t n);
 pid_t setsid(void);
 int lstat(const char *restrict path, struct stat *restrict sb);
 
@@ -68,22 +72,28 @@ static int is_score_writer(int fd)
 
 /* Is fd open on the PATH of OOMGUARD_SHIM_PAUSE, not yet paused at?  Then
  * *dir is its DIR. */
-static int pause_here(int fd, const char **dir)
+static int pause_at(int fd, const char *var, int *paused, const char **dir)
 {
-	static int paused;
-	const char *spec = getenv("OOMGUARD_SHIM_PAUSE");
+	const char *spec = getenv(var);
 	const char *colon = spec ? strchr(spec, ':') : NULL;
 	char link[64], path[4096];
 	ssize_t n;
 
-	if (paused || !colon)
+	if (*paused || !colon)
 		return 0;
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof path - 1);
 	if (n != colon - spec || strncmp(path, spec, (size_t)n))
 		return 0;
 	*dir = colon + 1;
-	return paused = 1;
+	return *paused = 1;
+}
+
+static int pause_here(int fd, const char **dir)
+{
+	static int paused;
+
+	return pause_at(fd, "OOMGUARD_SHIM_PAUSE", &paused, dir);
 }
 
 static void pause_until_go(const char *dir)
@@ -169,4 +179,24 @@ pid_t setsid(void)
 		nanosleep(&t, NULL);
 	}
 	return real();
+}
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	static int paused;
+	ssize_t (*real)(int, void *, size_t);
+	void *sym = dlsym(RTLD_NEXT, "read");
+	const char *dir = NULL;
+	int stop = pause_at(fd, "OOMGUARD_SHIM_PAUSE_READ", &paused, &dir);
+	ssize_t rc;
+
+	memcpy(&real, &sym, sizeof real);
+	rc = real(fd, buf, n);
+	if (stop) {
+		int e = errno;
+
+		pause_until_go(dir);
+		errno = e;
+	}
+	return rc;
 }
