@@ -579,7 +579,9 @@ until [ ! -e "/proc/$m" ]; do sleep 0.01; done
 echo $((m - 1)) >/proc/sys/kernel/ns_last_pid
 sh -c "echo \$((\$2 - 1)) >/proc/sys/kernel/ns_last_pid; sleep 1000 & echo \$! >\"\$1/c2\"; wait" sh "$T" "$c" &
 m2=$!
-until [ -s "$T/c2" ]; do sleep 0.01; done
+# No fork here until M2 has forked C2: a sleep of this loop would take
+# the PID of C first (m=4 c=5 c2=6, 2 runs of 3 after a merge).
+until [ -s "$T/c2" ]; do :; done
 c2=$(cat "$T/c2")
 [ "$m2" = "$m" ] && [ "$c2" = "$c" ] || exit 9
 until [ "$(cat "/proc/$c2/comm" 2>/dev/null)" = sleep ]; do sleep 0.01; done
