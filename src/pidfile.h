@@ -18,8 +18,7 @@ struct pidwait {
 /* What the file says, and which file says it: a daemon's new write changes
  * one of these at least (a new inode when written by rename, a new size or
  * PID when rewritten in place).  Its mtime is kept apart (pidview): it
- * tells a write since the first look, but means nothing across a clock
- * step. */
+ * tells a new write too, but means nothing across a clock step. */
 struct pidkey {
 	dev_t dev;
 	ino_t ino;
@@ -28,16 +27,22 @@ struct pidkey {
 };
 
 /* What a reader remembers between its looks at one pidfile: when it began
- * (CLOCK_BOOTTIME, the clock of process start times), the wall clock's
- * offset from it then, and the file as it was at the first look.  Zeroed
- * means "not begun"; the first look fills it.  Without a clock (no
- * CLOCK_BOOTTIME and no btime in /proc/stat) no time is compared. */
+ * (CLOCK_BOOTTIME, the clock of process start times), when it last looked
+ * and the wall clock's offset then, and the file as its latest version was
+ * first seen, with that version's bound: no process that started later is
+ * the one it means.  The bound is fixed at the look that first sees the
+ * version, so that every later look judges the same file the same way,
+ * across wall-clock steps and reloads.  Zeroed means "not begun".  Without
+ * a clock (no CLOCK_BOOTTIME and no btime in /proc/stat) no time is
+ * compared. */
 struct pidview {
-	int begun, first_found;
-	int clocked;	/* began and offset are known: times can be compared */
-	long long began, offset, slack;	/* ns */
-	struct pidkey first;
-	struct timespec first_mtim;
+	int begun, known;	/* known: key, mtim, bound and ahead are set */
+	int clocked;	/* times can be compared */
+	int ahead;	/* the version's mtime was ahead of the clock when first seen */
+	long long began, last, offset, slack;	/* ns */
+	long long bound;	/* boot ns */
+	struct pidkey key;
+	struct timespec mtim;
 };
 
 /* Wait as the pidwait says, set the score: an exit code of msg.h. */
