@@ -499,7 +499,7 @@ static int check_proc(const struct pidwait *w, const struct pidview *v, const st
 	tick = NS / tck;
 	started = (long long)(st.start / (unsigned long long)tck) * NS
 		+ (long long)(st.start % (unsigned long long)tck) * tick;
-	if (st.state == 'Z' || st.state == 'X')
+	if (proc_exited(&st))
 		snprintf(why, n, "names pid %d, which has exited (a zombie)", pid);
 	else if (st.flags & PF_KTHREAD_FLAG)
 		snprintf(why, n, "names pid %d, a kernel thread", pid);

@@ -98,6 +98,11 @@ int proc_read_line(int dirfd, const char *name, char *buf, size_t size)
 	return read_at(dirfd, name, buf, size, 1);
 }
 
+int proc_exited(const struct pstat *st)
+{
+	return (st->state == 'Z' && st->threads <= 1) || st->state == 'X';
+}
+
 /* "pid (comm) state ppid ...": comm may hold blanks and parentheses, so the
  * fields are counted from the last ')'.  Fields per proc(5). */
 int proc_parse_stat(const char *buf, struct pstat *st)
@@ -137,6 +142,8 @@ int proc_parse_stat(const char *buf, struct pstat *st)
 			st->ppid = (int)v;
 		else if (field == 9)
 			st->flags = (unsigned long)v;
+		else if (field == 20)
+			st->threads = (long)v;
 		else if (field == 22)
 			st->start = v;
 		else if (field == 24)

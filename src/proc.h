@@ -11,6 +11,7 @@ struct pstat {
 	unsigned long flags;
 	unsigned long long start;	/* clock ticks after boot */
 	long rss;			/* pages */
+	long threads;			/* num_threads, field 20 */
 	char comm[32];
 	unsigned long long ino;		/* of the /proc/PID entry (proc_scan) */
 };
@@ -31,6 +32,10 @@ int proc_field(int dirfd, const char *file, const char *key, int base, long *v);
 int proc_forks(long *n);
 int proc_parse_stat(const char *buf, struct pstat *st);
 int proc_stat(int dirfd, struct pstat *st);
+/* Has the process exited (a zombie, or dead)?  A main thread that called
+ * pthread_exit shows Z too while other threads run: the process is alive
+ * then, and a score written to it takes effect. */
+int proc_exited(const struct pstat *st);
 #define PROC_GIDS_MAX 256
 struct proc_ids {
 	int tgid, ngids;	/* tgid -1: not given (a fake procfs) */

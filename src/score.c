@@ -188,18 +188,13 @@ static int put_score(int pid, int dirfd, int score)
 	return judge(pid, dirfd, file, value, back, step);
 }
 
-/* A write to a zombie "succeeds" and protects nothing. */
-static int zombie(const struct pstat *st)
-{
-	return st->state == 'Z' || st->state == 'X';
-}
-
 static int set_at(int pid, int dirfd, int score, unsigned long long start)
 {
 	struct pstat st;
 
 	if (pid && proc_stat(dirfd, &st) == 0) {
-		if (zombie(&st))
+		/* A write to a zombie "succeeds" and protects nothing. */
+		if (proc_exited(&st))
 			return gone(pid, "the process has exited (zombie)");
 		if (start && st.start != start)
 			return gone(pid, "the process exited and its PID was reused");
@@ -267,7 +262,7 @@ int score_set_member_fd(int adjfd, const struct pstat *st, int score)
 	if (adjfd < 0)
 		return score_set_member(st->pid, score, st->start);
 	quiet_gone = 1;
-	if (zombie(st)) {
+	if (proc_exited(st)) {
 		close(adjfd);
 		rc = gone(st->pid, "the process has exited (zombie)");
 	} else {

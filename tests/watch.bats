@@ -495,6 +495,19 @@ logged() { grep -q "pid $1 " "$T/watch.log"; }
 	wait_for adj_is "$n" 600
 }
 
+@test "a pidfile naming a process whose main thread exited (Z, 2 threads): the watch sets it, check says ok" {
+	[ -x "$TOP/bin/threads" ] || fail "bin/threads is not built (make test-bins)"
+	start "$TOP/bin/threads" exit-main
+	z=$pid
+	wait_for test_state "$z" Z
+	echo "$z" >"$T/z.pid"
+	conf "svc 140 pidfile=$T/z.pid"
+	watch_start
+	wait_for adj_is "$z" 140
+	run -0 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "$(printf "svc\t%s\tthreads\t140\t140\tok\t-" "$z")"
+}
+
 @test "a pidfile rule with tree=yes sets the whole tree" {
 	conf "svc 600 pidfile=$T/run/svc.pid tree=yes"
 	watch_start

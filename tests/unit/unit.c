@@ -100,6 +100,7 @@ static void test_stat(void)
 	ok(!strcmp(st.comm, "a) b (c)"), "stat comm keeps parentheses and blanks");
 	ok(st.start == 987654 && st.rss == 321, "stat starttime and rss");
 	ok(st.flags == 4194560, "stat flags");
+	ok(st.threads == 1, "stat num_threads");
 	ok(proc_parse_stat("4242 (x) S", &st) < 0, "truncated stat is refused");
 	ok(proc_parse_stat("garbage", &st) < 0, "garbage stat is refused");
 	ok(proc_parse_stat("1 (x) S 0 1 1 0 -1 2097216 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
