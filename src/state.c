@@ -149,8 +149,10 @@ static int read_rec(int dfd, const char *name, struct state_rec *r)
 			return -1;
 	snprintf(r->name, sizeof r->name, "%s", name);
 	snprintf(r->outcome, sizeof r->outcome, "%s", f[0]);
-	snprintf(r->from, sizeof r->from, "%s", f[4]);
-	snprintf(r->detail, sizeof r->detail, "%s", f[5]);
+	/* Escaped to keep tabs and newlines out of the record: raw again
+	 * here, for check escapes every field as its format wants. */
+	snprintf(r->from, sizeof r->from, "%s", msg_unesc(f[4]));
+	snprintf(r->detail, sizeof r->detail, "%s", msg_unesc(f[5]));
 	r->waiter = (int)v[0];
 	r->pid = (int)v[1];
 	r->score = (int)v[2];

@@ -97,6 +97,17 @@ memcached_with() {
 	assert_output "svc${tab}$pid${tab}sleep${tab}300${tab}300${tab}ok${tab}/etc/default/svc: set pid $pid (from $T/d.pid) OOM score to 300"
 }
 
+# A record keeps its fields escaped (no tab or newline inside one); check
+# reads them back raw and escapes each once, as every other field.
+@test "a record's escaped detail is shown escaped once, in text, tsv and json alike" {
+	install -d -m 700 "$ST"
+	printf 'waiting\t1\t0\t300\t/etc/default/s\\tvc\twait for pidfile /run/a\\tb\\x1b.pid: the file does not exist\t0\n' >"$ST/svc"
+	run -1 check --format=tsv
+	assert_output "svc${tab}-${tab}-${tab}300${tab}-${tab}not running${tab}/etc/default/s\\tvc: wait for pidfile /run/a\\tb\\x1b.pid: the file does not exist"
+	run -1 check --format=json
+	assert_output --partial '"detail":"/etc/default/s\tvc: wait for pidfile /run/a\tb\u001b.pid: the file does not exist"'
+}
+
 @test "a refused pidfile (another user's) is recorded, with why, until the time-out" {
 	bg 0
 	echo "$pid" >"$T/u.pid"

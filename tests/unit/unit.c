@@ -246,9 +246,22 @@ static void test_esc(void)
 	esc_is("\033\033", 8, "\\x1b...", "esc: an escape never cut in half");
 }
 
+/* msg_unesc: a record of the state directory read back. */
+static void test_unesc(void)
+{
+	char out[64], back[64];
+
+	msg_esc(out, sizeof out, "a\nb\tc\\d\033[2J\xff");
+	snprintf(back, sizeof back, "%s", out);
+	ok(!strcmp(msg_unesc(back), "a\nb\tc\\d\033[2J\xff"), "unesc: undoes esc");
+	snprintf(back, sizeof back, "%s", "\\q \\x4 end\\");
+	ok(!strcmp(msg_unesc(back), "\\q \\x4 end\\"), "unesc: an unknown escape is kept");
+}
+
 int main(void)
 {
 	test_esc();
+	test_unesc();
 	test_scores();
 	test_pids();
 	test_unum();
