@@ -200,11 +200,21 @@ static void check_state(struct report *rep, const struct conf *c, const struct s
 	memset(&r, 0, sizeof r);
 	for (i = 0; i < n; i++) {
 		const struct state_rec *s = &v[i];
-		char detail[900];
+		char detail[900], now[80] = "";
 		int fd, sc, adj = ADJ_UNKNOWN, live = s->pid && pinfo_read(s->pid, &p) == 0;
+		int stale = 0;
 
 		if (conf_find(c, s->name))
 			continue;
+		/* The PID set may have changed hands since: another process that
+		 * holds it now is not the service, whatever its value. */
+		if (live && (s->start ? p.start != s->start
+			     : pidfile_started_after(p.start, &s->mtim))) {
+			snprintf(now, sizeof now, "; pid %d is another process now", s->pid);
+			stale = 1;
+			live = 0;
+		} else if (s->pid && !live)
+			snprintf(now, sizeof now, "; it has exited since");
 		if (live && (fd = proc_open(s->pid)) >= 0) {
 			if (score_read(fd, &sc, &adj) < 0)
 				adj = ADJ_UNKNOWN;
@@ -212,10 +222,9 @@ static void check_state(struct report *rep, const struct conf *c, const struct s
 		}
 		snprintf(r.name, sizeof r.name, "%s", s->name);
 		r.score = s->score;
-		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail,
-			 s->pid && !live ? "; it has exited since" : "");
-		row(rep, &r, live ? &p : NULL, adj, !s->pid ? "not running" : !live ? "idle"
-		    : adj == s->score ? "ok" : "differs", detail);
+		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail, now);
+		row(rep, &r, live ? &p : NULL, adj, live ? (adj == s->score ? "ok" : "differs")
+		    : stale ? "stale" : "not running", detail);
 	}
 }
 

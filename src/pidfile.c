@@ -475,6 +475,27 @@ static const char *identity_fails(int dirfd, int pid, const struct pstat *st,
 	return NULL;
 }
 
+/* A start time (ticks since boot) in boot ns; *tick: one tick in ns. */
+static long long boot_ns(unsigned long long start, long long *tick)
+{
+	long tck = sysconf(_SC_CLK_TCK);
+
+	if (tck <= 0)
+		tck = 100;
+	*tick = NS / tck;
+	return (long long)(start / (unsigned long long)tck) * NS
+		+ (long long)(start % (unsigned long long)tck) * *tick;
+}
+
+int pidfile_started_after(unsigned long long start, const struct timespec *written)
+{
+	long long now, offset, slack = 0, tick, started = boot_ns(start, &tick);
+
+	if (clocks(&now, &offset, &slack) < 0)
+		return 0;	/* no clock: no time is compared (time_fails) */
+	return started > ns_of(written) - offset + grain_ns(written) + STALE_TOLERANCE_NS + slack;
+}
+
 /* The process the file names, if it is alive, a process and not a thread
  * or a kernel thread, the one the file means (time_fails), who it should
  * be, and trusted. */
@@ -485,7 +506,6 @@ static int check_proc(const struct pidwait *w, const struct pidview *v, const st
 	struct pstat st;
 	struct proc_ids id;
 	long long started, tick;
-	long tck = sysconf(_SC_CLK_TCK);
 	int pid = k->pid, dirfd = proc_open(pid), rc = P_NOPROC;
 
 	if (dirfd < 0 || proc_stat(dirfd, &st) < 0) {
@@ -494,11 +514,7 @@ static int check_proc(const struct pidwait *w, const struct pidview *v, const st
 		snprintf(why, n, "names pid %d, which is not running", pid);
 		return P_NOPROC;
 	}
-	if (tck <= 0)
-		tck = 100;
-	tick = NS / tck;
-	started = (long long)(st.start / (unsigned long long)tck) * NS
-		+ (long long)(st.start % (unsigned long long)tck) * tick;
+	started = boot_ns(st.start, &tick);
 	if (proc_exited(&st))
 		snprintf(why, n, "names pid %d, which has exited (a zombie)", pid);
 	else if (st.flags & PF_KTHREAD_FLAG)
@@ -598,11 +614,12 @@ int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 
 /* What the waiter found, said (to syslog when detached) and recorded for
  * check (state.h): a host without a syslog daemon would lose it. */
-static void outcome(const char *what, int pid, int score, const char *line, int loud)
+static void outcome(const char *what, int pid, unsigned long long start, int score,
+		    const char *line, int loud)
 {
 	if (loud)
 		say("%s", line);
-	state_put(what, pid, score, line);
+	state_put(what, pid, start, score, line);
 }
 
 #define WHY_MAX 800
@@ -622,7 +639,7 @@ static int set_found(const struct pidwait *w, const char *shown, int score, int 
 	snprintf(line, sizeof line, "set pid %d (from %s)%s OOM score to %d%s%s", pid, shown,
 		 w->tree ? " and its descendants" : "", score, rc ? ": " : "",
 		 rc ? strerror(err) : "");
-	outcome(rc ? "failed" : "done", pid, score, line, !rc && w->background);
+	outcome(rc ? "failed" : "done", pid, start, score, line, !rc && w->background);
 	return rc;
 }
 
@@ -638,7 +655,7 @@ static void tell(const char *shown, int score, int r, const char *why, char *tol
 		return;
 	snprintf(line, sizeof line, refused ? "refuse pidfile %s: %s"
 		 : "wait for pidfile %s: the file %s", shown, refused ? why + strlen(UNTRUSTED) : why);
-	outcome(refused ? "refused" : "waiting", 0, score, line, refused && strcmp(why, said));
+	outcome(refused ? "refused" : "waiting", 0, 0, score, line, refused && strcmp(why, said));
 	snprintf(told, WHY_MAX, "%s", why);
 	if (refused)
 		snprintf(said, WHY_MAX, "%s", why);
@@ -678,7 +695,7 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 				notify_close(&nt);
 				snprintf(line, sizeof line, "wait for pidfile %s: timed out after %d s: "
 					 "the file %s", shown, w->timeout, why);
-				outcome("timeout", 0, score, line, 1);
+				outcome("timeout", 0, 0, score, line, 1);
 				if (w->background)
 					state_kmsg(line);
 				return EXIT_TIMEOUT;

@@ -53,4 +53,9 @@ int pidfile_wait(const struct pidwait *w, int score);
 int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 		  unsigned long long *start, char *why, size_t n);
 
+/* The identity rule for a record of the state directory written before
+ * records held a start time: did the process (start time in ticks) start
+ * after the record was written (its mtime)? */
+int pidfile_started_after(unsigned long long start, const struct timespec *written);
+
 #endif
