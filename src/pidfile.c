@@ -178,8 +178,11 @@ static const char *time_fails(const struct pidwait *w, const struct pidview *v,
 	if (!v->clocked)
 		return NULL;
 	/* A restart runs the hook before its stop: the process alive when the
-	 * wait began is the one being stopped. */
-	if (w->restart && started + tick < v->began - v->slack) {
+	 * wait began is the one being stopped.  Unless the script has ended
+	 * and the file is the one it found: then the action only signalled
+	 * (nginx's force-reload sends HUP), and that instance is the service. */
+	if (w->restart && !(v->caller_gone && v->first_version)
+	    && started + tick < v->began - v->slack) {
 		snprintf(why, n, "names pid %d, which was running before the restart began "
 			 "(the instance being stopped)", k->pid);
 		return why;
@@ -590,6 +593,7 @@ static int probe(const struct pidwait *w, struct pidview *v, int *pid,
 		writers_of(&sb, path, 0, &wr);
 	if (!v->known || !same_key(&k, &v->key) || ns_of(&sb.st_mtim) != ns_of(&v->mtim)) {
 		judge_version(v, &sb.st_mtim, first, now, v->offset, prev, prev_offset);
+		v->first_version = first;
 		v->known = 1;
 		v->key = k;
 		v->mtim = sb.st_mtim;
@@ -661,6 +665,19 @@ static void tell(const char *shown, int score, int r, const char *why, char *tol
 		snprintf(said, WHY_MAX, "%s", why);
 }
 
+/* Has the process that started the restart ended (or its PID changed
+ * hands)?  Its start time was read before the waiter detached. */
+static int caller_gone(const struct pidwait *w)
+{
+	struct pstat st;
+	int fd = proc_open(w->caller), rc = fd < 0 || proc_stat(fd, &st) < 0
+		|| proc_exited(&st) || st.start != w->caller_start;
+
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static int wait_loop(const struct pidwait *w, const char *shown, int score)
 {
 	struct notify nt;
@@ -674,7 +691,11 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 	notify_open(&nt, w->path);
 	for (;;) {
 		unsigned long long start;
-		int pid, left = -1, r = probe(w, &v, &pid, &start, why, sizeof why);
+		int pid, left = -1, r;
+
+		if (w->restart && w->caller && !v.caller_gone)
+			v.caller_gone = caller_gone(w);
+		r = probe(w, &v, &pid, &start, why, sizeof why);
 
 		if (r == P_FOUND) {
 			int rc = set_found(w, shown, score, pid, start);
@@ -733,6 +754,17 @@ int pidfile_wait(const struct pidwait *w, int score)
 	} else if (len >= PATH_MAX)
 		die(EXIT_USAGE, "parse pidfile %.40s...: path too long", w->path);
 	score_warn_unkillable(score);
+	if (aw.restart && aw.caller) {
+		struct pstat st;
+		int fd = proc_open(aw.caller);
+
+		if (fd < 0 || proc_stat(fd, &st) < 0)
+			aw.caller = 0;	/* gone already: no sign of its end to wait for */
+		else
+			aw.caller_start = st.start;
+		if (fd >= 0)
+			close(fd);
+	}
 	if (w->background && detach_fork())
 		return EXIT_OK;
 	return wait_loop(&aw, w->path, score);

@@ -13,6 +13,9 @@ struct pidwait {
 	int background, tree;
 	int restart;		/* --restart: never the instance running when the
 				 * wait began, the one an init script's restart stops */
+	int caller;		/* --restart: the script's shell (0: unknown); once
+				 * it has ended, an instance it left running counts */
+	unsigned long long caller_start;	/* its start time (pidfile_wait) */
 };
 
 /* What the file says, and which file says it: a daemon's new write changes
@@ -39,6 +42,8 @@ struct pidview {
 	int begun, known;	/* known: key, mtim, bound and ahead are set */
 	int clocked;	/* times can be compared */
 	int ahead;	/* the version's mtime was ahead of the clock when first seen */
+	int first_version;	/* the version known was seen at the first look */
+	int caller_gone;	/* --restart: the script doing it has ended */
 	long long began, last, offset, slack;	/* ns */
 	long long bound;	/* boot ns */
 	struct pidkey key;

@@ -258,6 +258,50 @@ fake_status() {
 	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
 }
 
+# A restart-like action that only signals (nginx's force-reload: HUP): the
+# script's shell (OOMGUARD_CALLER from the hook, apply's PID) ends and the
+# instance it found still runs, its pidfile as it was: that is the service.
+# A pidfile written again since is no longer the one the script found.
+has_rec() { grep -qs "^$2	" "$OOMGUARD_STATE_DIR/$1"; }
+
+@test "-r: once the caller has ended, the instance it found is taken if its pidfile is unchanged (-f and apply); a pidfile written since is not" {
+	bg 0
+	d=$pid
+	echo "$d" >"$T/d.pid"
+	spawn
+	c=$pid
+	OOMGUARD_NAME=f OOMGUARD_CALLER=$c start "$OG" -n 310 -r -f "$T/d.pid" -w 30
+	w=$pid
+	wait_for has_rec f waiting
+	assert_equal "$(adj_of "$d")" 0
+	kill "$c"
+	wait_for adj_is "$d" 310
+	rc=0
+	wait "$w" || rc=$?
+	assert_equal "$rc" 0
+	conf "svc 320 pidfile=$T/d.pid"
+	spawn
+	c=$pid
+	run -0 "$OG" apply -c "$T/og.conf" -r svc "$c"
+	wait_for has_rec svc waiting
+	assert_equal "$(adj_of "$d")" 310
+	kill "$c"
+	wait_for adj_is "$d" 320
+	# The same PID, written again: another version of the file.
+	spawn
+	c=$pid
+	OOMGUARD_NAME=g OOMGUARD_CALLER=$c start "$OG" -n 330 -r -f "$T/d.pid" -w 2
+	w=$pid
+	wait_for has_rec g waiting
+	rm "$T/d.pid"
+	echo "$d" >"$T/d.pid"
+	kill "$c"
+	rc=0
+	wait "$w" || rc=$?
+	assert_equal "$rc" 4
+	assert_equal "$(adj_of "$d")" 320
+}
+
 # btime is whole seconds: the boot may have been up to 1 s later, so a start
 # time read through it may be up to 1 s early.  -r allows that second.
 @test "no CLOCK_BOOTTIME, btime: -r takes a process started 0.3 s before the wait (btime's second), not 3 s" {

@@ -88,6 +88,69 @@ memcached_with() {
 	assert_line --index 1 --regexp "^memcached +- +- +300 +-  not running: .*; it has exited since\$"
 }
 
+# Debian's real /etc/init.d/nginx in a scratch root (mount, PID and network
+# namespaces; /etc, /usr, /var under overlays whose changes stay in $T; /run
+# a fresh tmpfs): the kit installed as a package installs it, the hook line
+# in /etc/default/nginx.  force-reload only sends HUP when the configuration
+# tests fine: the master keeps its PID and its pidfile.
+nginx_ns() {
+	cat >"$T/nginx.sh" <<'EOF'
+set -eu
+T=$1 TOP=$2 OG=$3
+mkdir "$T/ov"
+mount -t tmpfs scratch "$T/ov"
+for d in etc usr var; do
+	mkdir "$T/ov/$d" "$T/ov/$d.work"
+	mount -t overlay scratch -o "lowerdir=/$d,upperdir=$T/ov/$d,workdir=$T/ov/$d.work" "/$d"
+done
+mount --bind /run /mnt
+mount -t tmpfs -o mode=755 scratch /run
+mkdir -p /run/lock "$T"
+mount --bind "/mnt${T#/run}" "$T"
+umount /mnt
+ip link set lo up
+install -m 755 "$OG" /usr/sbin/oomguard
+install -D -m 644 "$TOP/hooks/oomguard.sh" /usr/share/oomguard/oomguard.sh
+printf 'OOM_SCORE_ADJ=300\nOOM_PIDFILE=/run/nginx.pid\nOOM_WAIT=60\n%s\n' \
+	"$(sed -n 's/^#   \(\[ ! -r .*\)$/\1/p' "$TOP/hooks/oomguard.sh")" >>/etc/default/nginx
+unset OOMGUARD_STATE_DIR
+. "$TOP/tests/wait.sh"
+: >/etc/oomguard.conf
+# A record with outcome $2 of a waiter other than $1 (its PID, field 2).
+rec() { [ "$(cut -f1,2 /run/oomguard/nginx 2>/dev/null)" != "$2	$1" ] && grep -qs "^$2	" /run/oomguard/nginx; }
+waiter() { cut -f2 /run/oomguard/nginx; }
+echo 0 >/proc/self/oom_score_adj
+/etc/init.d/nginx start >/dev/null
+wait_for rec 0 done || { echo "no start: $(cat /run/oomguard/nginx)"; exit 7; }
+m=$(cat /run/nginx.pid)
+echo "start $m $(cat "/proc/$m/oom_score_adj")"
+w=$(waiter)
+/etc/init.d/nginx force-reload >/dev/null
+wait_for rec "$w" done || { echo "force-reload: $(cat /run/oomguard/nginx)"; exit 8; }
+echo "force-reload $(cat /run/nginx.pid) $(cut -f1,3 /run/oomguard/nginx | tr '\t' ' ')"
+oomguard check --format=nagios | head -n 1
+echo "exit $(oomguard check --format=nagios >/dev/null; echo $?)"
+w=$(waiter)
+/etc/init.d/nginx restart >/dev/null
+wait_for rec "$w" done || { echo "restart: $(cat /run/oomguard/nginx)"; exit 9; }
+n=$(cat /run/nginx.pid)
+echo "restart $([ "$n" != "$m" ] && echo new) $(cut -f1,3 /run/oomguard/nginx | tr '\t' ' ' | sed "s/ $n\$/ NEW/") $(cat "/proc/$n/oom_score_adj")"
+/etc/init.d/nginx stop >/dev/null
+EOF
+	run -0 timeout 120 unshare -m -n -p -f --mount-proc --propagation private sh "$T/nginx.sh" "$T" "$TOP" "$OG" 3>&-
+}
+
+@test "nginx force-reload (HUP only, real Debian init script): the waiter takes the master the script left running; check OK; a real restart still waits for the new one" {
+	[ -x /etc/init.d/nginx ] || fail "/etc/init.d/nginx is not installed (.ci/run installs nginx-light)"
+	nginx_ns
+	m=$(sed -n 's/^start \([0-9]*\) .*/\1/p' <<<"$output")
+	assert_line --index 0 "start $m 300"
+	assert_line --index 1 "force-reload $m done $m"
+	assert_line --index 2 --partial "OOMGUARD OK - "
+	assert_line --index 3 "exit 0"
+	assert_line --index 4 "restart new done NEW 300"
+}
+
 @test "a good start: done, with the pid, its score and where it came from" {
 	bg 0
 	echo "$pid" >"$T/d.pid"
