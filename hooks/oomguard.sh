@@ -28,10 +28,11 @@ oomguard_say() {
 
 # Run oomguard; relay what it says; never fail.  The waiter records its
 # outcome under the name and file of oomguard_name and oomguard_from, for
-# oomguard check (oomguard(8), STATE DIRECTORY): given to it alone.
+# oomguard check (oomguard(8), STATE DIRECTORY), and on a restart learns
+# the script's shell ($$), whose end ends the action: given to it alone.
 oomguard_run() {
 	if oomguard_out=$(OOMGUARD_NAME=${oomguard_name:-} OOMGUARD_FROM=${oomguard_from:-} \
-		"$oomguard_bin" "$@" 2>&1); then
+		OOMGUARD_CALLER=$$ "$oomguard_bin" "$@" 2>&1); then
 		oomguard_rc=0
 	else
 		oomguard_rc=$?

@@ -34,11 +34,15 @@ struct report {
 static void row(struct report *rep, const struct rule *r, const struct pinfo *p, int now,
 		const char *status, const char *detail)
 {
-	char pid[16] = "-", val[16] = "-", comm[80];
+	char pid[16] = "-", val[16] = "-", comm[80], name[4 * CONF_NAME_MAX], det[4096];
 
-	/* A process name may hold a tab or a newline: escaped, the tsv keeps
-	 * its seven fields and the text its one line per row. */
+	/* Every field, escaped here: a process name, a program's path, a
+	 * pidfile's may hold a tab, a newline or ESC, and escaped the tsv keeps
+	 * its seven fields, the text its one line per row, and a terminal
+	 * gets no control sequence. */
 	msg_esc(comm, sizeof comm, p ? p->comm : "-");
+	msg_esc(name, sizeof name, r->name);
+	msg_esc(det, sizeof det, *detail ? detail : "-");
 	if (p)
 		snprintf(pid, sizeof pid, "%d", p->pid);
 	if (p && now != ADJ_UNKNOWN)
@@ -49,18 +53,11 @@ static void row(struct report *rep, const struct rule *r, const struct pinfo *p,
 		report_add(&rep->rows, r->name, p ? p->pid : 0, p ? p->comm : NULL, r->score,
 			   p && now != ADJ_UNKNOWN ? now : REPORT_NONE, status, detail);
 	else if (rep->fmt == REPORT_TSV)
-		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", r->name, pid, comm,
-		       r->score, val, status, *detail ? detail : "-");
+		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", name, pid, comm,
+		       r->score, val, status, det);
 	else
-		printf("%-16s %7s %-15s %5d %5s  %s%s%s\n", r->name, pid, comm,
-		       r->score, val, status, *detail ? ": " : "", detail);
-}
-
-/* The pidfile's path for a detail: escaped for text and tsv; the monitor
- * formats escape for their own grammar (report.c). */
-static const char *pf_name(const struct report *rep, const struct rule *r, char *esc, size_t n)
-{
-	return rep->fmt > REPORT_TSV ? r->pidfile : msg_esc(esc, n, r->pidfile);
+		printf("%-16s %7s %-15s %5d %5s  %s%s%s\n", name, pid, comm,
+		       r->score, val, status, *detail ? ": " : "", *detail ? det : "");
 }
 
 /* Children of p that run another program and inherit its protection: with
@@ -156,15 +153,14 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		return;
 	}
 	if (r->pidfile && !pf_pid[idx]) {
-		char why[200], detail[520], esc[208];
+		char why[200], detail[520];
 		struct pidwait w;
 		int pid;
 		unsigned long long start;
 
 		rule_pidwait(r, &w);
 		pidfile_probe(&w, NULL, &pid, &start, why, sizeof why);
-		snprintf(detail, sizeof detail, "pidfile %s %s",
-			 pf_name(rep, r, esc, sizeof esc), why);
+		snprintf(detail, sizeof detail, "pidfile %s %s", r->pidfile, why);
 		row(rep, r, NULL, 0, "not running", detail);
 		return;
 	}
@@ -182,10 +178,8 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		/* pidfile_probe checked exe= and comm=; user= is left. */
 		char why[300];
 
-		char esc[208];
-
 		snprintf(why, sizeof why, "pidfile %s names pid %d, whose user is %lu, not %lu",
-			 pf_name(rep, r, esc, sizeof esc), q.pid, q.uid, r->uid);
+			 r->pidfile, q.pid, q.uid, r->uid);
 		row(rep, r, NULL, 0, "not running", why);
 	} else if (!found)
 		row(rep, r, NULL, 0, r->pidfile ? "claimed" : "idle", r->pidfile
@@ -206,11 +200,21 @@ static void check_state(struct report *rep, const struct conf *c, const struct s
 	memset(&r, 0, sizeof r);
 	for (i = 0; i < n; i++) {
 		const struct state_rec *s = &v[i];
-		char detail[900];
+		char detail[900], now[80] = "";
 		int fd, sc, adj = ADJ_UNKNOWN, live = s->pid && pinfo_read(s->pid, &p) == 0;
+		int stale = 0;
 
 		if (conf_find(c, s->name))
 			continue;
+		/* The PID set may have changed hands since: another process that
+		 * holds it now is not the service, whatever its value. */
+		if (live && (s->start ? p.start != s->start
+			     : pidfile_started_after(p.start, &s->mtim))) {
+			snprintf(now, sizeof now, "; pid %d is another process now", s->pid);
+			stale = 1;
+			live = 0;
+		} else if (s->pid && !live)
+			snprintf(now, sizeof now, "; it has exited since");
 		if (live && (fd = proc_open(s->pid)) >= 0) {
 			if (score_read(fd, &sc, &adj) < 0)
 				adj = ADJ_UNKNOWN;
@@ -218,10 +222,9 @@ static void check_state(struct report *rep, const struct conf *c, const struct s
 		}
 		snprintf(r.name, sizeof r.name, "%s", s->name);
 		r.score = s->score;
-		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail,
-			 s->pid && !live ? "; it has exited since" : "");
-		row(rep, &r, live ? &p : NULL, adj, !s->pid ? "not running" : !live ? "idle"
-		    : adj == s->score ? "ok" : "differs", detail);
+		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail, now);
+		row(rep, &r, live ? &p : NULL, adj, live ? (adj == s->score ? "ok" : "differs")
+		    : stale ? "stale" : "not running", detail);
 	}
 }
 

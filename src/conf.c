@@ -103,16 +103,16 @@ static const char *option(struct rule *r, char *key, char *val)
 		r->has_children = 1;
 		r->children = sc;
 	} else if (!strcmp(key, "user")) {
-		struct passwd *pw;
-
 		if (r->has_user)
 			return "given twice";
-		if (!num_parse(val, 10, 0, 4294967294L, &v))
-			r->uid = (unsigned long)v;
-		else if ((pw = getpwnam(val)))
+		/* A long is 32 bits in a 32-bit build: 4294967294 would not fit. */
+		if (uid_parse(val, &r->uid)) {
+			const struct passwd *pw = getpwnam(val);
+
+			if (!pw)
+				return "no such user";
 			r->uid = (unsigned long)pw->pw_uid;
-		else
-			return "no such user";
+		}
 		r->has_user = 1;
 	} else if (!strcmp(key, "wait")) {
 		if (r->wait >= 0)
@@ -187,6 +187,7 @@ static void rule_free(struct rule *r)
 	free(r->pidfile);
 	free(r->exe);
 	free(r->comm);
+	free(r->file);
 }
 
 /* A later line for a name replaces the earlier one, and stands where the
@@ -219,6 +220,7 @@ static void add(struct conf *c, struct rule *r, const char *file)
 	r->pidfile = dup_or_die(r->pidfile);
 	r->exe = dup_or_die(r->exe);
 	r->comm = dup_or_die(r->comm);
+	r->file = dup_or_die(file);
 	c->rules[c->n++] = *r;
 }
 

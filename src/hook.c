@@ -72,7 +72,8 @@ int hook_main(int argc, char **argv)
 		rule_pidwait(r, &w);
 		w.background = 1;
 		w.restart = restart;
-		state_name(argv[i], path);
+		w.caller = pid;	/* the init script's shell: its end ends the action */
+		state_name(argv[i], r->file);
 		if (pidfile_wait(&w, r->score) != EXIT_OK && rc == EXIT_OK)
 			rc = EXIT_FAIL;
 	}

@@ -47,7 +47,9 @@ static const char help[] =
 	", 0 = never)\n"
 	"  -b, --background      wait in a detached process, report to syslog\n"
 	"  -r, --restart         the service is restarting: never take the process\n"
-	"                        running when the wait began, wait for the new one\n"
+	"                        running when the wait began, wait for the new one;\n"
+	"                        once the caller (OOMGUARD_CALLER) ends, take the one\n"
+	"                        it found if its pidfile is unchanged (a reload)\n"
 	"      --exe PATH        accept only a process running PATH\n"
 	"      --name COMM       accept only a process named COMM\n"
 	"  -l, --list            every process, the next OOM victim first\n"
@@ -177,6 +179,7 @@ static void parse(int argc, char **argv, struct opts *o)
 /* Turn the options into one mode; anything ambiguous is a usage error. */
 static void validate(struct opts *o)
 {
+	const char *c;
 	int targets = !!o->prog + !!o->npids + !!o->wait.path;
 
 	if (o->show_help || o->show_version)
@@ -204,6 +207,10 @@ static void validate(struct opts *o)
 			    : o->wait.restart ? "-r" : o->wait.exe ? "--exe" : "--name",
 			    "goes with -f");
 	o->wait.tree = o->tree;
+	/* The hook names the init script's shell (a command substitution
+	 * between us may be a subshell of its own): see pidfile.h. */
+	if (o->wait.restart && (c = getenv("OOMGUARD_CALLER")) && pid_parse(c, &o->wait.caller))
+		o->wait.caller = 0;
 }
 
 /* SCORE, literal or from OOM_SCORE_ADJ: 0, or a message naming the fault. */

@@ -1,5 +1,6 @@
 /* One way to speak: "PROG: ACTION OBJECT: REASON", one write(2) per line so
  * that lines from concurrent hooks do not interleave in a shared log. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,31 @@ const char *msg_esc_n(char *out, size_t size, const char *s, size_t len)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *msg_unesc(char *s)
+{
+	static const char named[] = "n\nt\tr\r\\\\";
+	char *in = s, *out = s, *k;
+
+	while (*in) {
+		if (*in != '\\' || !in[1]) {
+			*out++ = *in++;
+			continue;
+		}
+		if (in[1] == 'x' && isxdigit((unsigned char)in[2]) && isxdigit((unsigned char)in[3])) {
+			char hex[3] = { in[2], in[3], '\0' };
+
+			*out++ = (char)strtol(hex, NULL, 16);
+			in += 4;
+		} else if ((k = strchr(named, in[1])) && (k - named) % 2 == 0) {
+			*out++ = k[1];
+			in += 2;
+		} else
+			*out++ = *in++;
+	}
+	*out = '\0';
+	return s;
 }
 
 /* argv[0] is the caller's choice, of any length and bytes. */

@@ -29,6 +29,8 @@ void msg_init(const char *argv0);
 const char *msg_esc(char *out, size_t size, const char *s);
 /* The same for len bytes, NULs included. */
 const char *msg_esc_n(char *out, size_t size, const char *s, size_t len);
+/* Undo msg_esc in place (a record read back); a \x00 ends the string. */
+char *msg_unesc(char *s);
 const char *msg_prog(void);
 void msg_to_syslog(void);
 void say(const char *fmt, ...) OG_PRINTF(1, 2);

@@ -6,6 +6,33 @@
 
 #include "num.h"
 
+const char *unum_parse(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !isdigit((unsigned char)*s))	/* strtoull takes blanks and a sign */
+		return "not an integer";
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return "not an integer";
+	if (errno == ERANGE || v > max)
+		return "out of range";
+	*out = v;
+	return NULL;
+}
+
+const char *uid_parse(const char *s, unsigned long *out)
+{
+	unsigned long long v;
+	const char *why = unum_parse(s, 4294967294ULL, &v);
+
+	if (!why)
+		*out = (unsigned long)v;
+	return why;
+}
+
 const char *num_parse(const char *s, int base, long min, long max, long *out)
 {
 	char *end;

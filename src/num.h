@@ -24,6 +24,11 @@
 const char *num_parse(const char *s, int base, long min, long max, long *out);
 const char *score_parse(const char *s, int *out);
 const char *pid_parse(const char *s, int *out);
+/* Decimal digits only, 0 to max (unsigned: a start time in ticks). */
+const char *unum_parse(const char *s, unsigned long long max, unsigned long long *out);
+/* A numeric user ID: decimal digits, 0 to 4294967294 ((uid_t)-1 is no
+ * user), in an unsigned long, which a 32-bit build's long cannot hold. */
+const char *uid_parse(const char *s, unsigned long *out);
 /* The first line of a pidfile, buf[0..len): NULL and *pid, or a reason. */
 const char *pidline_parse(const char *buf, size_t len, long pid_max, int *pid);
 

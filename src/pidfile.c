@@ -33,13 +33,18 @@
  * after the file was written is not the one the file means: its PID was
  * reused.  Times are compared in CLOCK_BOOTTIME, the clock of process start
  * times, wherever the program can:
- * - a write the reader saw happen (the file changed after its first look)
- *   is fresh by observation: no wall-clock time is needed at all;
- * - only a file found as it is at the first look is judged by its mtime, a
- *   wall-clock time, turned into boot time with the offset of that moment
- *   (never a later one: a reader that keeps its view, as watch does for each
- *   rule, judges the same file the same way across wall-clock steps), and
- *   allowed the file system's grain (grain_ns).
+ * - each version of the file gets a bound when a look first sees it: the
+ *   process it names must have started no later than that write, and
+ *   every later look compares with the same bound (a file unchanged since a
+ *   look that called it stale stays stale; a crash followed by PID reuse is
+ *   never taken, however long after the write it comes);
+ * - the write came before the look that first saw it: that look's boot time
+ *   is a bound that needs no wall clock at all;
+ * - the mtime, a wall-clock time turned into boot time with the offset of
+ *   that look and allowed the file system's grain (grain_ns), narrows it:
+ *   for a file found at the first look always (a later step cannot change
+ *   a verdict taken then), for a write seen since only when the mtime falls
+ *   between the two looks and the wall clock was not set in between.
  * The start time is counted in USER_HZ ticks (10 ms) and truncated, which
  * only makes it earlier; an mtime comes from the kernel's coarse clock, up
  * to one jiffy behind the truth (10 ms at HZ=100; multigrain timestamps,
@@ -90,19 +95,19 @@ static long pid_max(void)
 	return max;
 }
 
-/* The reader begins: now in CLOCK_BOOTTIME, and the wall clock's offset
+/* A look's clocks: now in CLOCK_BOOTTIME, and the wall clock's offset
  * from it.  Kernels before 2.6.39 have no CLOCK_BOOTTIME (EINVAL): btime of
  * /proc/stat, in whole seconds, gives the offset there, one second less
  * sure (slack). */
-static int clocks(struct pidview *v)
+static int clocks(long long *now, long long *offset, long long *slack)
 {
 	struct timespec rt, bt;
 	int fd, rc;
 	long sec;
 
 	if (clock_gettime(CLOCK_REALTIME, &rt) == 0 && clock_gettime(CLOCK_BOOTTIME, &bt) == 0) {
-		v->began = ns_of(&bt);
-		v->offset = ns_of(&rt) - v->began;
+		*now = ns_of(&bt);
+		*offset = ns_of(&rt) - *now;
 		return 0;
 	}
 	fd = proc_open_path(".", O_RDONLY | O_DIRECTORY);
@@ -112,9 +117,9 @@ static int clocks(struct pidview *v)
 	close(fd);
 	if (rc < 0 || sec <= 0)
 		return -1;
-	v->offset = (long long)sec * NS;
-	v->began = ns_of(&rt) - v->offset;
-	v->slack = NS;
+	*offset = (long long)sec * NS;
+	*now = ns_of(&rt) - *offset;
+	*slack = NS;
 	return 0;
 }
 
@@ -134,38 +139,61 @@ static int same_key(const struct pidkey *a, const struct pidkey *b)
 	return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->pid == b->pid;
 }
 
+/* A version of the file (mtime mt) that this look (now, offset) is the
+ * first to see: its bound, or ahead.  first: no look came before, so only
+ * the mtime tells when it was written.  Otherwise it was written after the
+ * previous look (prev, prev_offset) and before this one, and its mtime is
+ * believed only if it says so too and the wall clock kept its offset (NTP
+ * slews it by 500 ppm at most); a step in between, an mtime kept by cp -p
+ * or set with touch -d, and the look itself is the bound. */
+static void judge_version(struct pidview *v, const struct timespec *mt, int first,
+			  long long now, long long offset, long long prev, long long prev_offset)
+{
+	long long grain = grain_ns(mt) + STALE_TOLERANCE_NS + v->slack;
+	long long mtime = ns_of(mt) - offset, drift = offset - prev_offset;
+
+	v->ahead = 0;
+	v->bound = now + STALE_TOLERANCE_NS + v->slack;
+	if (first && mtime > now + grain) {
+		v->ahead = 1;
+		v->bound = mtime;	/* for the message */
+		return;
+	}
+	if (!first && ((drift < 0 ? -drift : drift) > STALE_TOLERANCE_NS + v->slack + (now - prev) / 2000
+		       || mtime < prev - grain || mtime > now + grain))
+		return;
+	if (mtime + grain < v->bound)
+		v->bound = mtime + grain;
+}
+
 /* The identity rule itself: NULL when the process (started at `started`,
  * boot ns) may be the one the file means.  Called with the file as read now
- * (k, sb) and the reader's memory v. */
+ * (k) and the reader's memory v, which holds this version's bound. */
 static const char *time_fails(const struct pidwait *w, const struct pidview *v,
-			      const struct pidkey *k, const struct stat *sb, long long started,
-			      long long tick, char *why, size_t n)
+			      const struct pidkey *k, long long started, long long tick,
+			      char *why, size_t n)
 {
-	long long mtime, grain;
-
 	/* No clock to compare with (kernels before 2.6.39 with a /proc that has
 	 * no btime): a start time and an mtime cannot be put on one scale. */
 	if (!v->clocked)
 		return NULL;
 	/* A restart runs the hook before its stop: the process alive when the
-	 * wait began is the one being stopped. */
-	if (w->restart && started + tick < v->began - v->slack) {
+	 * wait began is the one being stopped.  Unless the script has ended
+	 * and the file is the one it found: then the action only signalled
+	 * (nginx's force-reload sends HUP), and that instance is the service. */
+	if (w->restart && !(v->caller_gone && v->first_version)
+	    && started + tick < v->began - v->slack) {
 		snprintf(why, n, "names pid %d, which was running before the restart began "
 			 "(the instance being stopped)", k->pid);
 		return why;
 	}
-	if (!v->first_found || !same_key(k, &v->first)
-	    || ns_of(&sb->st_mtim) != ns_of(&v->first_mtim))
-		return NULL;	/* written since the first look: fresh */
-	mtime = ns_of(&sb->st_mtim) - v->offset;
-	grain = grain_ns(&sb->st_mtim) + STALE_TOLERANCE_NS + v->slack;
-	if (mtime > v->began + grain) {
+	if (v->ahead) {
 		snprintf(why, n, "was last written %lld s ahead of the clock (the clock was set "
 			 "back since?): its age cannot be known until it is written again",
-			 (mtime - v->began) / NS);
+			 (v->bound - v->began) / NS);
 		return why;
 	}
-	if (started > mtime + grain) {
+	if (started > v->bound) {
 		snprintf(why, n, "names pid %d, which started after the file was written "
 			 "(a stale pidfile whose PID was reused)", k->pid);
 		return why;
@@ -450,17 +478,37 @@ static const char *identity_fails(int dirfd, int pid, const struct pstat *st,
 	return NULL;
 }
 
+/* A start time (ticks since boot) in boot ns; *tick: one tick in ns. */
+static long long boot_ns(unsigned long long start, long long *tick)
+{
+	long tck = sysconf(_SC_CLK_TCK);
+
+	if (tck <= 0)
+		tck = 100;
+	*tick = NS / tck;
+	return (long long)(start / (unsigned long long)tck) * NS
+		+ (long long)(start % (unsigned long long)tck) * *tick;
+}
+
+int pidfile_started_after(unsigned long long start, const struct timespec *written)
+{
+	long long now, offset, slack = 0, tick, started = boot_ns(start, &tick);
+
+	if (clocks(&now, &offset, &slack) < 0)
+		return 0;	/* no clock: no time is compared (time_fails) */
+	return started > ns_of(written) - offset + grain_ns(written) + STALE_TOLERANCE_NS + slack;
+}
+
 /* The process the file names, if it is alive, a process and not a thread
  * or a kernel thread, the one the file means (time_fails), who it should
  * be, and trusted. */
-static int check_proc(const struct pidwait *w, struct pidview *v, const struct pidkey *k,
-		      const struct stat *sb, const struct writers *wr,
+static int check_proc(const struct pidwait *w, const struct pidview *v, const struct pidkey *k,
+		      const struct writers *wr,
 		      unsigned long long *start, char *why, size_t n)
 {
 	struct pstat st;
 	struct proc_ids id;
 	long long started, tick;
-	long tck = sysconf(_SC_CLK_TCK);
 	int pid = k->pid, dirfd = proc_open(pid), rc = P_NOPROC;
 
 	if (dirfd < 0 || proc_stat(dirfd, &st) < 0) {
@@ -469,12 +517,8 @@ static int check_proc(const struct pidwait *w, struct pidview *v, const struct p
 		snprintf(why, n, "names pid %d, which is not running", pid);
 		return P_NOPROC;
 	}
-	if (tck <= 0)
-		tck = 100;
-	tick = NS / tck;
-	started = (long long)(st.start / (unsigned long long)tck) * NS
-		+ (long long)(st.start % (unsigned long long)tck) * tick;
-	if (st.state == 'Z' || st.state == 'X')
+	started = boot_ns(st.start, &tick);
+	if (proc_exited(&st))
 		snprintf(why, n, "names pid %d, which has exited (a zombie)", pid);
 	else if (st.flags & PF_KTHREAD_FLAG)
 		snprintf(why, n, "names pid %d, a kernel thread", pid);
@@ -484,7 +528,7 @@ static int check_proc(const struct pidwait *w, struct pidview *v, const struct p
 	else if (id.tgid != pid && id.tgid != -1)
 		snprintf(why, n, "names pid %d, a thread of process %d, not a process", pid,
 			 id.tgid);
-	else if (!time_fails(w, v, k, sb, started, tick, why, n)
+	else if (!time_fails(w, v, k, started, tick, why, n)
 		 && !identity_fails(dirfd, pid, &st, w, why, n)) {
 		if (!trust_fails(pid, &id, wr, why, n)) {
 			*start = st.start;
@@ -519,11 +563,17 @@ static int probe(const struct pidwait *w, struct pidview *v, int *pid,
 	struct pidkey k;
 	size_t len;
 	int first = !v->begun, rc;
+	long long now = v->last, prev = v->last, prev_offset = v->offset;
 
+	/* Every look is dated, one that finds no file too: a file that appears
+	 * later was written after it. */
 	if (first) {
 		v->begun = 1;
-		v->clocked = clocks(v) == 0;
-	}
+		v->clocked = clocks(&now, &v->offset, &v->slack) == 0;
+		v->began = now;
+	} else if (v->clocked && clocks(&now, &v->offset, &v->slack) < 0)
+		now = prev;
+	v->last = now;
 	memset(&wr, 0, sizeof wr);
 	if (geteuid() == 0 && path[0] == '/') {
 		if (walk(path, &wr, real, why, n) < 0)
@@ -539,14 +589,16 @@ static int probe(const struct pidwait *w, struct pidview *v, int *pid,
 	k.dev = sb.st_dev;
 	k.ino = sb.st_ino;
 	k.size = sb.st_size;
-	if (first) {
-		v->first_found = 1;
-		v->first = k;
-		v->first_mtim = sb.st_mtim;
-	}
 	if (geteuid() == 0)
 		writers_of(&sb, path, 0, &wr);
-	rc = check_proc(w, v, &k, &sb, &wr, start, why, n);
+	if (!v->known || !same_key(&k, &v->key) || ns_of(&sb.st_mtim) != ns_of(&v->mtim)) {
+		judge_version(v, &sb.st_mtim, first, now, v->offset, prev, prev_offset);
+		v->first_version = first;
+		v->known = 1;
+		v->key = k;
+		v->mtim = sb.st_mtim;
+	}
+	rc = check_proc(w, v, &k, &wr, start, why, n);
 	if (rc == P_FOUND)
 		*pid = k.pid;
 	return rc;
@@ -566,11 +618,12 @@ int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 
 /* What the waiter found, said (to syslog when detached) and recorded for
  * check (state.h): a host without a syslog daemon would lose it. */
-static void outcome(const char *what, int pid, int score, const char *line, int loud)
+static void outcome(const char *what, int pid, unsigned long long start, int score,
+		    const char *line, int loud)
 {
 	if (loud)
 		say("%s", line);
-	state_put(what, pid, score, line);
+	state_put(what, pid, start, score, line);
 }
 
 #define WHY_MAX 800
@@ -590,7 +643,7 @@ static int set_found(const struct pidwait *w, const char *shown, int score, int 
 	snprintf(line, sizeof line, "set pid %d (from %s)%s OOM score to %d%s%s", pid, shown,
 		 w->tree ? " and its descendants" : "", score, rc ? ": " : "",
 		 rc ? strerror(err) : "");
-	outcome(rc ? "failed" : "done", pid, score, line, !rc && w->background);
+	outcome(rc ? "failed" : "done", pid, start, score, line, !rc && w->background);
 	return rc;
 }
 
@@ -606,10 +659,23 @@ static void tell(const char *shown, int score, int r, const char *why, char *tol
 		return;
 	snprintf(line, sizeof line, refused ? "refuse pidfile %s: %s"
 		 : "wait for pidfile %s: the file %s", shown, refused ? why + strlen(UNTRUSTED) : why);
-	outcome(refused ? "refused" : "waiting", 0, score, line, refused && strcmp(why, said));
+	outcome(refused ? "refused" : "waiting", 0, 0, score, line, refused && strcmp(why, said));
 	snprintf(told, WHY_MAX, "%s", why);
 	if (refused)
 		snprintf(said, WHY_MAX, "%s", why);
+}
+
+/* Has the process that started the restart ended (or its PID changed
+ * hands)?  Its start time was read before the waiter detached. */
+static int caller_gone(const struct pidwait *w)
+{
+	struct pstat st;
+	int fd = proc_open(w->caller), rc = fd < 0 || proc_stat(fd, &st) < 0
+		|| proc_exited(&st) || st.start != w->caller_start;
+
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 static int wait_loop(const struct pidwait *w, const char *shown, int score)
@@ -625,7 +691,11 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 	notify_open(&nt, w->path);
 	for (;;) {
 		unsigned long long start;
-		int pid, left = -1, r = probe(w, &v, &pid, &start, why, sizeof why);
+		int pid, left = -1, r;
+
+		if (w->restart && w->caller && !v.caller_gone)
+			v.caller_gone = caller_gone(w);
+		r = probe(w, &v, &pid, &start, why, sizeof why);
 
 		if (r == P_FOUND) {
 			int rc = set_found(w, shown, score, pid, start);
@@ -646,7 +716,7 @@ static int wait_loop(const struct pidwait *w, const char *shown, int score)
 				notify_close(&nt);
 				snprintf(line, sizeof line, "wait for pidfile %s: timed out after %d s: "
 					 "the file %s", shown, w->timeout, why);
-				outcome("timeout", 0, score, line, 1);
+				outcome("timeout", 0, 0, score, line, 1);
 				if (w->background)
 					state_kmsg(line);
 				return EXIT_TIMEOUT;
@@ -684,6 +754,17 @@ int pidfile_wait(const struct pidwait *w, int score)
 	} else if (len >= PATH_MAX)
 		die(EXIT_USAGE, "parse pidfile %.40s...: path too long", w->path);
 	score_warn_unkillable(score);
+	if (aw.restart && aw.caller) {
+		struct pstat st;
+		int fd = proc_open(aw.caller);
+
+		if (fd < 0 || proc_stat(fd, &st) < 0)
+			aw.caller = 0;	/* gone already: no sign of its end to wait for */
+		else
+			aw.caller_start = st.start;
+		if (fd >= 0)
+			close(fd);
+	}
 	if (w->background && detach_fork())
 		return EXIT_OK;
 	return wait_loop(&aw, w->path, score);

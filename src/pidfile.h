@@ -13,13 +13,15 @@ struct pidwait {
 	int background, tree;
 	int restart;		/* --restart: never the instance running when the
 				 * wait began, the one an init script's restart stops */
+	int caller;		/* --restart: the script's shell (0: unknown); once
+				 * it has ended, an instance it left running counts */
+	unsigned long long caller_start;	/* its start time (pidfile_wait) */
 };
 
 /* What the file says, and which file says it: a daemon's new write changes
  * one of these at least (a new inode when written by rename, a new size or
  * PID when rewritten in place).  Its mtime is kept apart (pidview): it
- * tells a write since the first look, but means nothing across a clock
- * step. */
+ * tells a new write too, but means nothing across a clock step. */
 struct pidkey {
 	dev_t dev;
 	ino_t ino;
@@ -28,16 +30,24 @@ struct pidkey {
 };
 
 /* What a reader remembers between its looks at one pidfile: when it began
- * (CLOCK_BOOTTIME, the clock of process start times), the wall clock's
- * offset from it then, and the file as it was at the first look.  Zeroed
- * means "not begun"; the first look fills it.  Without a clock (no
- * CLOCK_BOOTTIME and no btime in /proc/stat) no time is compared. */
+ * (CLOCK_BOOTTIME, the clock of process start times), when it last looked
+ * and the wall clock's offset then, and the file as its latest version was
+ * first seen, with that version's bound: no process that started later is
+ * the one it means.  The bound is fixed at the look that first sees the
+ * version, so that every later look judges the same file the same way,
+ * across wall-clock steps and reloads.  Zeroed means "not begun".  Without
+ * a clock (no CLOCK_BOOTTIME and no btime in /proc/stat) no time is
+ * compared. */
 struct pidview {
-	int begun, first_found;
-	int clocked;	/* began and offset are known: times can be compared */
-	long long began, offset, slack;	/* ns */
-	struct pidkey first;
-	struct timespec first_mtim;
+	int begun, known;	/* known: key, mtim, bound and ahead are set */
+	int clocked;	/* times can be compared */
+	int ahead;	/* the version's mtime was ahead of the clock when first seen */
+	int first_version;	/* the version known was seen at the first look */
+	int caller_gone;	/* --restart: the script doing it has ended */
+	long long began, last, offset, slack;	/* ns */
+	long long bound;	/* boot ns */
+	struct pidkey key;
+	struct timespec mtim;
 };
 
 /* Wait as the pidwait says, set the score: an exit code of msg.h. */
@@ -47,5 +57,10 @@ int pidfile_wait(const struct pidwait *w, int score);
  * saw (NULL: this is the only look). */
 int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 		  unsigned long long *start, char *why, size_t n);
+
+/* The identity rule for a record of the state directory written before
+ * records held a start time: did the process (start time in ticks) start
+ * after the record was written (its mtime)? */
+int pidfile_started_after(unsigned long long start, const struct timespec *written);
 
 #endif

@@ -98,6 +98,11 @@ int proc_read_line(int dirfd, const char *name, char *buf, size_t size)
 	return read_at(dirfd, name, buf, size, 1);
 }
 
+int proc_exited(const struct pstat *st)
+{
+	return (st->state == 'Z' && st->nthreads <= 1) || st->state == 'X';
+}
+
 /* "pid (comm) state ppid ...": comm may hold blanks and parentheses, so the
  * fields are counted from the last ')'.  Fields per proc(5). */
 int proc_parse_stat(const char *buf, struct pstat *st)

@@ -38,6 +38,10 @@ int proc_stat_pid(int procfd, int pid, struct pstat *st);
  * read after it (see proc_scan_with); -1 if it cannot be opened, or is a
  * fake root's FIFO. */
 int proc_open_adj(int procfd, int pid);
+/* Has the process exited (a zombie, or dead)?  A main thread that called
+ * pthread_exit shows Z too while other threads run: the process is alive
+ * then, and a score written to it takes effect. */
+int proc_exited(const struct pstat *st);
 #define PROC_GIDS_MAX 256
 struct proc_ids {
 	int tgid, ngids;	/* tgid -1: not given (a fake procfs) */

@@ -24,7 +24,7 @@ static const struct {
 	char prot, other;
 } statuses[] = {
 	{ "ok", 0, 0 }, { "idle", 0, 0 }, { "unchecked", 0, 0 },
-	{ "not running", 2, 1 }, { "differs", 2, 1 },
+	{ "not running", 2, 1 }, { "stale", 2, 1 }, { "differs", 2, 1 },
 	{ "risk", 1, 1 }, { "spawner", 1, 1 }, { "claimed", 1, 1 }, { "gone", 1, 1 },
 	{ "bad line", 3, 3 }
 };

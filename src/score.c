@@ -202,18 +202,13 @@ static int put_score(int pid, int dirfd, int score)
 	return judge(pid, dirfd, file, value, back, step);
 }
 
-/* A write to a zombie "succeeds" and protects nothing. */
-static int zombie(const struct pstat *st)
-{
-	return st->state == 'Z' || st->state == 'X';
-}
-
 static int set_at(int pid, int dirfd, int score, unsigned long long start)
 {
 	struct pstat st;
 
 	if (pid && proc_stat(dirfd, &st) == 0) {
-		if (zombie(&st))
+		/* A write to a zombie "succeeds" and protects nothing. */
+		if (proc_exited(&st))
 			return gone(pid, "the process has exited (zombie)");
 		if (start && st.start != start)
 			return gone(pid, "the process exited and its PID was reused");
@@ -304,7 +299,7 @@ int score_set_member_fd(int adjfd, const struct pstat *st, int score)
 	if (adjfd < 0)
 		return score_set_member(st->pid, score, st->start);
 	quiet_gone = 1;
-	if (zombie(st)) {
+	if (proc_exited(st)) {
 		close(adjfd);
 		rc = gone(st->pid, "the process has exited (zombie)");
 	} else {
@@ -325,13 +320,14 @@ int score_set_member_fd(int adjfd, const struct pstat *st, int score)
  * the descriptor opened before the member's stat, then also says that the
  * process the stat described lived until after its children were read
  * (ESRCH if not).  Returns 0 when the write was tried; EXIT_GONE (adjfd
- * closed) when st is a zombie: it has no children, they went to init. */
+ * closed) when st has exited (proc_exited): it has no children, they went
+ * to init. */
 int score_half_write(struct score_half *h, int adjfd, const struct pstat *st, int score)
 {
 	h->fd = adjfd;
 	h->score = score;
 	h->err = 0;
-	if (zombie(st)) {
+	if (proc_exited(st)) {
 		close(adjfd);
 		return EXIT_GONE;
 	}

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,12 @@ static DIR *dir_open(int create, int *refused)
 	return NULL;
 }
 
-void state_put(const char *outcome, int pid, int score, const char *detail)
+/* A record is one line of tab-separated fields: outcome, the waiter's PID,
+ * the PID set, the score, the file that asked, the detail, and (since
+ * issue 22) the start time of the PID set.  Fields are only ever added at
+ * the end: an older reader ignores what it does not know. */
+void state_put(const char *outcome, int pid, unsigned long long start, int score,
+	       const char *detail)
 {
 	char line[1200], tmp[STATE_NAME_MAX + 24], from[256], det[600];
 	DIR *dir;
@@ -80,9 +86,9 @@ void state_put(const char *outcome, int pid, int score, const char *detail)
 		return;
 	dfd = dirfd(dir);
 	/* msg_esc: no tab or newline inside a field. */
-	n = snprintf(line, sizeof line, "%s\t%ld\t%d\t%d\t%s\t%s\n", outcome, (long)getpid(),
-		     pid, score, msg_esc(from, sizeof from, st_from),
-		     msg_esc(det, sizeof det, detail));
+	n = snprintf(line, sizeof line, "%s\t%ld\t%d\t%d\t%s\t%s\t%llu\n", outcome,
+		     (long)getpid(), pid, score, msg_esc(from, sizeof from, st_from),
+		     msg_esc(det, sizeof det, detail), start);
 	snprintf(tmp, sizeof tmp, ".%s.%ld", st_name, (long)getpid());
 	unlinkat(dfd, tmp, 0);
 	/* O_EXCL: a link planted under the temporary name is never followed;
@@ -126,19 +132,23 @@ void state_kmsg(const char *line)
  * only); O_NONBLOCK: not even a FIFO made by root hangs check. */
 static int read_rec(int dfd, const char *name, struct state_rec *r)
 {
-	char buf[2048], *f[6], *p = buf;
+	char buf[2048], *f[6], *p = buf, *end;
 	ssize_t len;
 	long v[3];
 	int fd, i;
+	struct stat sb;
 
 	if (!name_ok(name))
 		return -1;
 	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	len = read(fd, buf, sizeof buf - 1);
+	if (fd < 0 || fstat(fd, &sb) < 0)
+		len = -1;
 	close(fd);
 	if (len <= 0 || buf[len - 1] != '\n')
 		return -1;
 	buf[len - 1] = '\t';
+	buf[len] = '\0';
 	for (i = 0; i < 6; i++) {
 		if (!(p = strchr(f[i] = p, '\t')))
 			return -1;
@@ -147,10 +157,20 @@ static int read_rec(int dfd, const char *name, struct state_rec *r)
 	for (i = 0; i < 3; i++)
 		if (num_parse(f[i + 1], 10, SCORE_MIN, PID_LIMIT, &v[i]))
 			return -1;
+	/* The start time, when the record has it (an older one ends here). */
+	r->start = 0;
+	if ((end = strchr(p, '\t'))) {
+		*end = '\0';
+		if (unum_parse(p, ULLONG_MAX, &r->start))
+			return -1;
+	}
+	r->mtim = sb.st_mtim;
 	snprintf(r->name, sizeof r->name, "%s", name);
 	snprintf(r->outcome, sizeof r->outcome, "%s", f[0]);
-	snprintf(r->from, sizeof r->from, "%s", f[4]);
-	snprintf(r->detail, sizeof r->detail, "%s", f[5]);
+	/* Escaped to keep tabs and newlines out of the record: raw again
+	 * here, for check escapes every field as its format wants. */
+	snprintf(r->from, sizeof r->from, "%s", msg_unesc(f[4]));
+	snprintf(r->detail, sizeof r->detail, "%s", msg_unesc(f[5]));
 	r->waiter = (int)v[0];
 	r->pid = (int)v[1];
 	r->score = (int)v[2];

@@ -6,6 +6,7 @@
  * a detached waiter's only other voice is syslog, which a minimal host
  * does not run. */
 #include <stddef.h>
+#include <time.h>
 
 #define STATE_NAME_MAX 64
 
@@ -15,6 +16,11 @@ struct state_rec {
 	char from[256];		/* the file that asked: /etc/default/NAME */
 	char detail[600];
 	int waiter, pid, score;
+	/* The process's start time (ticks since boot, /proc/PID/stat), or 0:
+	 * a record written before it was kept, whose own mtime is then the
+	 * latest the process may have started. */
+	unsigned long long start;
+	struct timespec mtim;
 };
 
 /* Name this process's records: the service, and the file of its rule.
@@ -22,8 +28,10 @@ struct state_rec {
  * recorded.  NULL name: from OOMGUARD_NAME and OOMGUARD_FROM, which the
  * hook sets for its waiter only. */
 void state_name(const char *name, const char *from);
-/* Record, atomically, replacing the last record (msg_esc'd values). */
-void state_put(const char *outcome, int pid, int score, const char *detail);
+/* Record, atomically, replacing the last record (msg_esc'd values); start:
+ * pid's start time, 0 with no process. */
+void state_put(const char *outcome, int pid, unsigned long long start, int score,
+	       const char *detail);
 /* Say a detached waiter's failure where an administrator still looks when
  * nothing listens on /dev/log: the kernel log (dmesg). Never blocks. */
 void state_kmsg(const char *line);

@@ -610,6 +610,10 @@ static void parse(int argc, char **argv, struct watch *w, struct wopts *o)
 				"watch takes no argument");
 }
 
+/* How long the connector has to show a probe's exec at start: a loaded
+ * host answers in milliseconds; a PID namespace never does. */
+#define PROBE_MS 2000
+
 /* Signals through the self-pipe fds; the event sources; the rules applied;
  * the parent of -b told that the daemon is ready. */
 static void setup(struct watch *w, struct conf *c, size_t bad, const struct wopts *o,
@@ -635,6 +639,12 @@ static void setup(struct watch *w, struct conf *c, size_t bad, const struct wopt
 	if (w->ev < 0)
 		say("watch process events: %s; rescanning /proc every %d s instead",
 		    strerror(errno), w->interval);
+	else if (procev_probe(w->ev, PROBE_MS) < 0) {
+		close(w->ev);
+		w->ev = -1;
+		say("watch process events: none came for a probe process in %d s (a PID namespace?);"
+		    " rescanning /proc every %d s instead", PROBE_MS / 1000, w->interval);
+	}
 	w->ino = notify_fd();
 	if (w->ino < 0)
 		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));

@@ -261,6 +261,36 @@ tab=$(printf '\t')
 	assert_output "prot${tab}-${tab}-${tab}-500${tab}-${tab}idle${tab}no process matches now"
 }
 
+runs() { [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$2" ]; }
+
+# A local user's program path (any bytes but / and NUL) reaches the detail
+# through identity_fails: "names pid N, which runs PATH, not EXE".
+@test "a nobody pidfile naming nobody's program whose path holds a newline, tabs and ESC: no forged row, no raw ESC in any format" {
+	chmod 755 "$T"
+	install -d -o 65534 -g 65534 -m 755 "$T/u"
+	evil=$(printf 'x\nmysql\t812\tmysqld\t-500\t-500\tok\t-\n\033[2J')
+	cp /bin/sleep "$T/u/$evil"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$T/u/$evil" 1000 3>&- &
+	n=$!
+	PIDS="$PIDS $n"
+	wait_for owned_by "/proc/$n" 65534
+	wait_for runs "$n" "$T/u/$evil"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	as_nobody sh -c 'echo "$1" >"$2"' sh "$n" "$T/u/d.pid"
+	conf "db 300 pidfile=$T/u/d.pid exe=/usr/sbin/mysqld"
+	run -1 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_equal "${#lines[@]}" 1
+	assert_output "db${tab}-${tab}-${tab}300${tab}-${tab}not running${tab}pidfile $T/u/d.pid names pid $n, which runs $T/u/x\\nmysql\\t812\\tmysqld\\t-500\\t-500\\tok\\t-\\n\\x1b[2J, not /usr/sbin/mysqld"
+	run -1 "$OG" check -c "$T/og.conf"
+	assert_equal "${#lines[@]}" 2
+	refute_line --partial "mysql 812"
+	for f in text tsv nagios prom json; do
+		"$OG" check -c "$T/og.conf" --format="$f" >"$T/out.$f" || true
+		if grep -q "$(printf '\033')" "$T/out.$f"; then fail "raw ESC in --format=$f"; fi
+		if grep -q '^mysql' "$T/out.$f"; then fail "a forged row in --format=$f"; fi
+	done
+}
+
 @test "one bad line: every other rule is still checked, every bad line listed as file:line, exit 2" {
 	bg 300 "$T/hogx"
 	h=$pid

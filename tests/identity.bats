@@ -9,14 +9,9 @@
 bats_require_minimum_version 1.5.0
 load common
 
-# Functions, so that wait_for reads again at every try.
-# The waiter PID has its inotify watch (fdinfo lists it once added).
-armed() { grep -qs '^inotify wd:' /proc/"$1"/fdinfo/*; }
-# PID started 50 ms ago or more (start time and uptime, both in 1/100 s):
-# the instance a restart stops is never younger.
-aged() {
-	[ $(($(cut -d' ' -f1 /proc/uptime | tr -d .) - $(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20))) -ge 5 ]
-}
+# armed PID, aged PID: functions, so that wait_for reads again at every try.
+# shellcheck source=tests/helpers/pid-conds.sh
+. "$TOP/tests/helpers/pid-conds.sh"
 
 # --- file systems ------------------------------------------------------------
 
@@ -197,6 +192,25 @@ reloads() { [ "$(grep -c '^oomguard: reload' "$T/out.bg")" -ge "$1" ]; }
 }
 
 
+# The watch is stopped while the daemon writes, and the clock is set 1 s
+# ahead before it reads: the mtime, turned into boot time with the new
+# offset, would put the write before the daemon's start.
+@test "step between a look and the next write (+1 s): the watch sees the offset change and takes the daemon" {
+	printf 'svc 339 pidfile=%s\n' "$T/run/svc.pid" >"$T/og.conf"
+	chmod 644 "$T/og.conf"
+	mkdir "$T/run"
+	start_stepped 0 "$OG" watch -c "$T/og.conf"
+	w=$pid
+	wait_for grep -q 'rules from' "$T/out.bg"
+	wait_for aged "$w" 120
+	kill -STOP "$w"
+	spawn
+	echo "$pid" >"$T/run/svc.pid"
+	printf '1\n' >"$T/step"
+	kill -CONT "$w"
+	wait_for adj_is "$pid" 339
+}
+
 # --- kernels before 2.6.39: no CLOCK_BOOTTIME ---------------------------------
 # bin/clockstep.so with OOMGUARD_TEST_NO_BOOTTIME fails CLOCK_BOOTTIME with
 # EINVAL; the fake root (OOMGUARD_PROC) holds /proc/stat or not.  The fake
@@ -242,6 +256,50 @@ fake_status() {
 		assert_output --partial "(a stale pidfile whose PID was reused)"
 	done
 	assert_equal "$(cat "$T/proc/4242/oom_score_adj")" 0
+}
+
+# A restart-like action that only signals (nginx's force-reload: HUP): the
+# script's shell (OOMGUARD_CALLER from the hook, apply's PID) ends and the
+# instance it found still runs, its pidfile as it was: that is the service.
+# A pidfile written again since is no longer the one the script found.
+has_rec() { grep -qs "^$2	" "$OOMGUARD_STATE_DIR/$1"; }
+
+@test "-r: once the caller has ended, the instance it found is taken if its pidfile is unchanged (-f and apply); a pidfile written since is not" {
+	bg 0
+	d=$pid
+	echo "$d" >"$T/d.pid"
+	spawn
+	c=$pid
+	OOMGUARD_NAME=f OOMGUARD_CALLER=$c start "$OG" -n 310 -r -f "$T/d.pid" -w 30
+	w=$pid
+	wait_for has_rec f waiting
+	assert_equal "$(adj_of "$d")" 0
+	kill "$c"
+	wait_for adj_is "$d" 310
+	rc=0
+	wait "$w" || rc=$?
+	assert_equal "$rc" 0
+	conf "svc 320 pidfile=$T/d.pid"
+	spawn
+	c=$pid
+	run -0 "$OG" apply -c "$T/og.conf" -r svc "$c"
+	wait_for has_rec svc waiting
+	assert_equal "$(adj_of "$d")" 310
+	kill "$c"
+	wait_for adj_is "$d" 320
+	# The same PID, written again: another version of the file.
+	spawn
+	c=$pid
+	OOMGUARD_NAME=g OOMGUARD_CALLER=$c start "$OG" -n 330 -r -f "$T/d.pid" -w 2
+	w=$pid
+	wait_for has_rec g waiting
+	rm "$T/d.pid"
+	echo "$d" >"$T/d.pid"
+	kill "$c"
+	rc=0
+	wait "$w" || rc=$?
+	assert_equal "$rc" 4
+	assert_equal "$(adj_of "$d")" 320
 }
 
 # btime is whole seconds: the boot may have been up to 1 s later, so a start
@@ -400,6 +458,113 @@ restarts() {
 	assert_line --index 0 --partial "which started after the file was written (a stale pidfile whose PID was reused)"
 	assert_line --index 1 "exit 4 adj 0"
 	assert_line --index 2 "exit 0 adj 344"
+}
+
+# reuse_ns MODE: in a PID namespace of the test's own, a watch and a daemon
+# at pidfile $T/run/svc.pid.  MODE rescan: the watch rescans (-i 1, no proc
+# connector) and starts before the daemon (its first look finds no file);
+# reload: it starts after the daemon, which is then restarted once.  Then
+# the daemon crashes (SIGKILL) and a process of nobody takes its PID
+# (ns_last_pid stands in for a fork loop).  The lines say the score of that
+# process after a rescan (an exe= marker started after it has its score),
+# after a SIGHUP, and after the file is written again naming it.
+reuse_ns() {
+	cat >"$T/ns.sh" <<'EOF'
+T=$1 OG=$2 MODE=$3
+. "$4"
+. "$5"
+adj() { cat "/proc/$1/oom_score_adj"; }
+adj_is() { [ "$(adj "$1" 2>/dev/null)" = "$2" ]; }
+logged() { grep -q "$1" "$T/w.log"; }
+printf 'svc 300 pidfile=%s\nmark 301 exe=%s\n' "$T/run/svc.pid" "$T/markx" >"$T/og.conf"
+chmod 644 "$T/og.conf"
+mkdir -p "$T/run"
+cp /bin/sleep "$T/markx"
+daemon() { sleep 1000 & d=$!; echo "$d" >"$T/run/svc.pid"; }
+if [ "$MODE" = reload ]; then
+	daemon
+	"$OG" watch -c "$T/og.conf" >"$T/w.log" 2>&1 &
+	w=$!
+	wait_for adj_is "$d" 300 || exit 7
+	kill -9 "$d"
+	daemon
+else
+	OOMGUARD_NO_PROC_EVENTS=1 "$OG" watch -c "$T/og.conf" -i 1 >"$T/w.log" 2>&1 &
+	w=$!
+	wait_for logged 'rules from' || exit 7
+	daemon
+fi
+wait_for adj_is "$d" 300 || exit 8
+echo "daemon $(adj "$d")"
+# A crash within 20 ms of the write cannot be told from the write
+# (oomguard(8), PIDFILE IDENTITY): this one comes 50 ms after it or more.
+wait_for aged "$d" || exit 13
+kill -9 "$d"
+wait "$d" 2>/dev/null
+echo $((d - 1)) >/proc/sys/kernel/ns_last_pid
+setpriv --reuid=65534 --regid=65534 --clear-groups sleep 1000 &
+u=$!
+[ "$u" = "$d" ] || { echo "no reuse: $d $u"; exit 9; }
+if [ "$MODE" = rescan ]; then
+	"$T/markx" 1000 &
+	wait_for adj_is $! 301 || exit 11
+	echo "rescan $(adj "$u")"
+fi
+kill -HUP "$w"
+wait_for logged '^oomguard: reload' || exit 12
+echo "reload $(adj "$u")"
+echo "$u" >"$T/run/svc.pid"
+wait_for adj_is "$u" 300
+echo "rewritten $(adj "$u")"
+EOF
+	run -0 with_adj 0 timeout 60 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$1" \
+		"$TOP/tests/wait.sh" "$TOP/tests/helpers/pid-conds.sh"
+	assert_line --index 0 "daemon 300"
+}
+
+@test "watch in rescan mode, started before the daemon: after a crash, nobody's process at its PID is never set; a new write is taken" {
+	reuse_ns rescan
+	assert_line --index 1 "rescan 0"
+	assert_line --index 2 "reload 0"
+	assert_line --index 3 "rewritten 300"
+}
+
+@test "watch: a restart, a crash, nobody's process at the PID, SIGHUP: never set; a new write is taken" {
+	reuse_ns reload
+	assert_line --index 1 "reload 0"
+	assert_line --index 2 "rewritten 300"
+}
+
+@test "-f --exe waiting for the exec, a pidfile renamed in with an old mtime: the daemon crashes, nobody's program takes its PID: refused, and the timeout says why" {
+	cat >"$T/ns.sh" <<'EOF'
+T=$1 OG=$2
+. "$3"
+. "$4"
+cp /bin/sleep "$T/hogx"
+mkdir -p "$T/run"
+"$OG" -n 302 -f "$T/run/d.pid" --exe "$T/hogx" -w 3 >"$T/og.out" 2>&1 &
+og=$!
+wait_for armed "$og" || exit 7
+# Renamed into place, with an mtime an hour old (cp -p): only the look
+# that saw it arrive dates it.
+sh -c 'echo $$ >"$1/d.tmp" && touch -d "1 hour ago" "$1/d.tmp" &&
+	mv "$1/d.tmp" "$1/run/d.pid" && exec sleep 1000' sh "$T" &
+d=$!
+wait_for aged "$d" || exit 8
+kill -9 "$d"
+wait "$d" 2>/dev/null
+echo $((d - 1)) >/proc/sys/kernel/ns_last_pid
+setpriv --reuid=65534 --regid=65534 --clear-groups "$T/hogx" 1000 &
+u=$!
+[ "$u" = "$d" ] || { echo "no reuse: $d $u"; exit 9; }
+wait "$og"
+echo "exit $? adj $(cat "/proc/$u/oom_score_adj")"
+cat "$T/og.out"
+EOF
+	run -0 with_adj 0 timeout 60 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" \
+		"$TOP/tests/wait.sh" "$TOP/tests/helpers/pid-conds.sh"
+	assert_line --index 0 "exit 4 adj 0"
+	assert_line --index 1 --partial "which started after the file was written (a stale pidfile whose PID was reused)"
 }
 
 @test "a thread's ID in the pidfile is refused, naming its process" {

@@ -47,6 +47,22 @@ copy_tree() {
 	run -0 "$T/tree/bin/unit"
 }
 
+# A long is 32 bits there: a user ID past 2147483647 fits in no long
+# (issue 22: every numeric user= was refused).  Build machines with no
+# IA32 emulation in their kernel run the binary in qemu-i386.
+@test "a 32-bit build (gcc -m32): clean with WERROR=1, bin/unit passes, numeric user= up to 4294967294" {
+	copy_tree
+	run -0 make -C "$T/tree" CC='gcc -m32' WERROR=1 bin/oomguard bin/unit
+	run -0 file -b "$T/tree/bin/unit"
+	assert_output --partial 'ELF 32-bit'
+	run "$T/tree/bin/unit"
+	if [ "$status" = 126 ]; then run qemu-i386 "$T/tree/bin/unit"; fi
+	assert_success
+	refute_output --partial 'not ok'
+	assert_line --regexp '^ok [0-9]+ conf: user=4294967294, the highest user ID$'
+	assert_line --regexp '^ok [0-9]+ conf: user=65534$'
+}
+
 # one_reason OUTPUT: make dist's failure: one line of its own, saying what is needed, with
 # neither git's words nor the recipe around it; only make's own "Error" line.
 one_reason() {

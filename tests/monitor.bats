@@ -157,8 +157,15 @@ UNKNOWN: $T/og.conf:1: bad line: 'exe=hogx': not an absolute path"
 	run -0 "$NEGATE" -u OK "$OG" check -c "$T/og.conf" --format=nagios
 }
 
+# A hook's record whose PID changed hands: the fake mysqld of fake_scene
+# started at tick 100, the process the waiter set at tick 99.
+stale_record() {
+	install -d -m 700 "$OOMGUARD_STATE_DIR"
+	printf 'done\t1\t100\t-1000\t/etc/default/old\tset pid 100\t99\n' >"$OOMGUARD_STATE_DIR/old"
+}
+
 # The statuses of check, as its man page lists them.
-ALL_STATUSES='bad line claimed differs gone idle not running ok risk spawner unchecked'
+ALL_STATUSES='bad line claimed differs gone idle not running ok risk spawner stale unchecked'
 
 @test "prom: promtool check metrics passes; each status, HELP and TYPE for each metric" {
 	real_scene
@@ -185,6 +192,7 @@ ALL_STATUSES='bad line claimed differs gone idle not running ok risk spawner unc
 	assert_equal "$(grep -c '^oomguard_score_adj{' "$T/real.prom")" 4
 	fake_scene
 	printf 'broken 5OO\n' >>"$T/og.conf"
+	stale_record
 	run -2 "$OG" check -c "$T/og.conf" --format=prom
 	printf '%s\n' "$output" >"$T/fake.prom"
 	run -0 promtool check metrics <"$T/fake.prom"
@@ -192,7 +200,7 @@ ALL_STATUSES='bad line claimed differs gone idle not running ok risk spawner unc
 	# Every status, each seen somewhere with value 1.
 	run -0 sh -c "sed -n 's/^oomguard_rule_status{.*status=\"\\(.*\\)\"} 1\$/\\1/p' '$T/real.prom' '$T/fake.prom' | sort -u | tr '\n' ' '"
 	assert_output "$ALL_STATUSES "
-	assert_equal "$(grep -c '^oomguard_rule_status{rule="hog",' "$T/fake.prom")" 10
+	assert_equal "$(grep -c '^oomguard_rule_status{rule="hog",' "$T/fake.prom")" 11
 }
 
 # node_exporter with only the textfile collector, on a free port of
@@ -305,6 +313,7 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	assert_output "$(cat "$T/real.tsv")"
 	fake_scene
 	printf 'broken 5OO\n' >>"$T/og.conf"
+	stale_record
 	run -2 "$OG" check -c "$T/og.conf" --format=json
 	printf '%s\n' "$output" >"$T/fake.json"
 	run -0 jq -c '.[2]' "$T/fake.json"
@@ -312,6 +321,7 @@ scrape() { curl -fsS "$url" | grep -a -e '^oomguard_' -e '^node_textfile_scrape_
 	run -0 sh -c "jq -r '.[].status' '$T/real.json' '$T/fake.json' | sort -u | tr '\n' ' '"
 	assert_output "$ALL_STATUSES "
 	# An empty table is an empty array, and exit 1: nothing is protected.
+	rm "$OOMGUARD_STATE_DIR/old"
 	conf "# nothing"
 	run -1 --separate-stderr "$OG" check -c "$T/og.conf" --format=json
 	assert_output '[]'

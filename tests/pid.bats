@@ -93,6 +93,34 @@ dead_pid() {
 	refute [ "$(adj_of "$zombie")" = 100 ]
 }
 
+# A process whose main thread called pthread_exit while another thread runs:
+# /proc/PID/stat shows Z, num_threads 2, and a score written takes effect.
+# Under a sleep that forked it (for -T); sets $parent and $zl.
+make_zombie_leader() {
+	# shellcheck disable=SC2016 # expanded by the child sh
+	start sh -c '"$1" exit-main >/dev/null & exec sleep 1000' sh "$TOP/bin/threads"
+	parent=$pid
+	wait_for has_descendants "$parent" 1
+	zl=$(descendants "$parent")
+	PIDS="$PIDS $zl"
+	wait_for is_zombie "$zl"
+	[ "$(cut -d' ' -f20 "/proc/$zl/stat")" = 2 ]
+}
+
+@test "a main thread that exited while another runs (Z, 2 threads) is alive: -p, -T and apply set it" {
+	[ -x "$TOP/bin/threads" ] || fail "bin/threads is not built (make test-bins)"
+	make_zombie_leader
+	run -0 "$OG" -n 110 -p "$zl"
+	assert_output ''
+	assert_equal "$(adj_of "$zl")" 110
+	run -0 "$OG" -n 120 -T -p "$parent"
+	assert_equal "$(adj_of "$parent")" 120
+	assert_equal "$(adj_of "$zl")" 120
+	conf "svc 130"
+	run -0 "$OG" apply -c "$T/og.conf" svc "$zl"
+	assert_equal "$(adj_of "$zl")" 130
+}
+
 @test "a good PID and a dead one: exit 3, the good one still set" {
 	spawn
 	dead_pid

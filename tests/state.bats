@@ -84,8 +84,71 @@ memcached_with() {
 	/etc/init.d/memcached stop >/dev/null 3>&-
 	MC=
 	wait_for gone "$d"
-	run -0 check
-	assert_line --index 1 --regexp "^memcached +- +- +300 +-  idle: .*; it has exited since\$"
+	run -1 check
+	assert_line --index 1 --regexp "^memcached +- +- +300 +-  not running: .*; it has exited since\$"
+}
+
+# Debian's real /etc/init.d/nginx in a scratch root (mount, PID and network
+# namespaces; /etc, /usr, /var under overlays whose changes stay in $T; /run
+# a fresh tmpfs): the kit installed as a package installs it, the hook line
+# in /etc/default/nginx.  force-reload only sends HUP when the configuration
+# tests fine: the master keeps its PID and its pidfile.
+nginx_ns() {
+	cat >"$T/nginx.sh" <<'EOF'
+set -eu
+T=$1 TOP=$2 OG=$3
+mkdir "$T/ov"
+mount -t tmpfs scratch "$T/ov"
+for d in etc usr var; do
+	mkdir "$T/ov/$d" "$T/ov/$d.work"
+	mount -t overlay scratch -o "lowerdir=/$d,upperdir=$T/ov/$d,workdir=$T/ov/$d.work" "/$d"
+done
+mount --bind /run /mnt
+mount -t tmpfs -o mode=755 scratch /run
+mkdir -p /run/lock "$T"
+mount --bind "/mnt${T#/run}" "$T"
+umount /mnt
+ip link set lo up
+install -m 755 "$OG" /usr/sbin/oomguard
+install -D -m 644 "$TOP/hooks/oomguard.sh" /usr/share/oomguard/oomguard.sh
+printf 'OOM_SCORE_ADJ=300\nOOM_PIDFILE=/run/nginx.pid\nOOM_WAIT=60\n%s\n' \
+	"$(sed -n 's/^#   \(\[ ! -r .*\)$/\1/p' "$TOP/hooks/oomguard.sh")" >>/etc/default/nginx
+unset OOMGUARD_STATE_DIR
+. "$TOP/tests/wait.sh"
+: >/etc/oomguard.conf
+# A record with outcome $2 of a waiter other than $1 (its PID, field 2).
+rec() { [ "$(cut -f1,2 /run/oomguard/nginx 2>/dev/null)" != "$2	$1" ] && grep -qs "^$2	" /run/oomguard/nginx; }
+waiter() { cut -f2 /run/oomguard/nginx; }
+echo 0 >/proc/self/oom_score_adj
+/etc/init.d/nginx start >/dev/null
+wait_for rec 0 done || { echo "no start: $(cat /run/oomguard/nginx)"; exit 7; }
+m=$(cat /run/nginx.pid)
+echo "start $m $(cat "/proc/$m/oom_score_adj")"
+w=$(waiter)
+/etc/init.d/nginx force-reload >/dev/null
+wait_for rec "$w" done || { echo "force-reload: $(cat /run/oomguard/nginx)"; exit 8; }
+echo "force-reload $(cat /run/nginx.pid) $(cut -f1,3 /run/oomguard/nginx | tr '\t' ' ')"
+oomguard check --format=nagios | head -n 1
+echo "exit $(oomguard check --format=nagios >/dev/null; echo $?)"
+w=$(waiter)
+/etc/init.d/nginx restart >/dev/null
+wait_for rec "$w" done || { echo "restart: $(cat /run/oomguard/nginx)"; exit 9; }
+n=$(cat /run/nginx.pid)
+echo "restart $([ "$n" != "$m" ] && echo new) $(cut -f1,3 /run/oomguard/nginx | tr '\t' ' ' | sed "s/ $n\$/ NEW/") $(cat "/proc/$n/oom_score_adj")"
+/etc/init.d/nginx stop >/dev/null
+EOF
+	run -0 timeout 120 unshare -m -n -p -f --mount-proc --propagation private sh "$T/nginx.sh" "$T" "$TOP" "$OG" 3>&-
+}
+
+@test "nginx force-reload (HUP only, real Debian init script): the waiter takes the master the script left running; check OK; a real restart still waits for the new one" {
+	[ -x /etc/init.d/nginx ] || fail "/etc/init.d/nginx is not installed (.ci/run installs nginx-light)"
+	nginx_ns
+	m=$(sed -n 's/^start \([0-9]*\) .*/\1/p' <<<"$output")
+	assert_line --index 0 "start $m 300"
+	assert_line --index 1 "force-reload $m done $m"
+	assert_line --index 2 --partial "OOMGUARD OK - "
+	assert_line --index 3 "exit 0"
+	assert_line --index 4 "restart new done NEW 300"
 }
 
 @test "a good start: done, with the pid, its score and where it came from" {
@@ -95,6 +158,84 @@ memcached_with() {
 	wait_for has svc 'done'
 	run -0 check --format=tsv
 	assert_output "svc${tab}$pid${tab}sleep${tab}300${tab}300${tab}ok${tab}/etc/default/svc: set pid $pid (from $T/d.pid) OOM score to 300"
+}
+
+# In a PID namespace of the test's own: a waiter sets the daemon and records
+# it; the daemon is killed; a process of nobody takes its PID (ns_last_pid)
+# and raises itself to the same score.  check after each step.
+@test "the daemon a record names dies: not running; its PID taken by nobody's process at the same score: stale, never ok" {
+	cat >"$T/ns.sh" <<'EOF'
+T=$1 X=$2
+. "$3"
+export OOMGUARD_STATE_DIR="$T/ns-state"
+check() { "$X" check -c "$T/og.conf" --format=tsv; echo "exit $?"; }
+done_rec() { grep -qs '^done' "$OOMGUARD_STATE_DIR/svc"; }
+is_300() { [ "$(cat "/proc/$1/oom_score_adj" 2>/dev/null)" = 300 ]; }
+sleep 1000 &
+d=$!
+echo "$d" >"$T/d.pid"
+OOMGUARD_NAME=svc OOMGUARD_FROM=/etc/default/svc "$X" -n 300 -f "$T/d.pid" -w 30 -b
+wait_for done_rec || exit 7
+check
+kill -9 "$d"
+wait "$d" 2>/dev/null
+check
+echo $((d - 1)) >/proc/sys/kernel/ns_last_pid
+setpriv --reuid=65534 --regid=65534 --clear-groups \
+	sh -c 'echo 300 >/proc/self/oom_score_adj && exec sleep 1000' &
+u=$!
+[ "$u" = "$d" ] || { echo "no reuse: $d $u"; exit 9; }
+wait_for is_300 "$u" || exit 10
+check
+"$X" check -c "$T/og.conf" --format=nagios; echo "exit $?"
+EOF
+	run -0 with_adj 0 timeout 60 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$X" "$TOP/tests/wait.sh"
+	d=$(cat "$T/d.pid")
+	det="/etc/default/svc: set pid $d (from $T/d.pid) OOM score to 300"
+	assert_line --index 0 "svc${tab}$d${tab}sleep${tab}300${tab}300${tab}ok${tab}$det"
+	assert_line --index 1 "exit 0"
+	assert_line --index 2 "svc${tab}-${tab}-${tab}300${tab}-${tab}not running${tab}$det; it has exited since"
+	assert_line --index 3 "exit 1"
+	assert_line --index 4 "svc${tab}-${tab}-${tab}300${tab}-${tab}stale${tab}$det; pid $d is another process now"
+	assert_line --index 5 "exit 1"
+	assert_line --index 6 --partial "OOMGUARD WARNING - svc stale"
+	assert_equal "${lines[${#lines[@]} - 1]}" "exit 1"
+}
+
+# A record of an older oomguard has six fields, no start time: the record's
+# own mtime is the latest its process may have started.
+@test "a record without a start time (older oomguard): judged by its mtime; a process started after it is stale" {
+	bg 300
+	install -d -m 700 "$ST"
+	printf 'done\t1\t%s\t300\t/etc/default/svc\tset pid %s\n' "$pid" "$pid" >"$ST/svc"
+	run -0 check --format=tsv
+	assert_output "svc${tab}$pid${tab}sleep${tab}300${tab}300${tab}ok${tab}/etc/default/svc: set pid $pid"
+	touch -m -d '1 hour ago' "$ST/svc"
+	run -1 check --format=tsv
+	assert_output "svc${tab}-${tab}-${tab}300${tab}-${tab}stale${tab}/etc/default/svc: set pid $pid; pid $pid is another process now"
+}
+
+# Fields are only ever added at the end; a start time that is no number
+# (a sign, a blank, junk) makes the record no record, as a bad PID does.
+@test "a record whose start time is no number is not read" {
+	install -d -m 700 "$ST"
+	for v in 1x -1 ' 5'; do
+		printf 'waiting\t1\t0\t300\t/etc/default/bad\twait\t%s\n' "$v" >"$ST/bad"
+		printf 'waiting\t1\t0\t300\t/etc/default/good\twait\t0\n' >"$ST/good"
+		run -1 check --format=tsv
+		assert_output "good${tab}-${tab}-${tab}300${tab}-${tab}not running${tab}/etc/default/good: wait"
+	done
+}
+
+# A record keeps its fields escaped (no tab or newline inside one); check
+# reads them back raw and escapes each once, as every other field.
+@test "a record's escaped detail is shown escaped once, in text, tsv and json alike" {
+	install -d -m 700 "$ST"
+	printf 'waiting\t1\t0\t300\t/etc/default/s\\tvc\twait for pidfile /run/a\\tb\\x1b.pid: the file does not exist\t0\n' >"$ST/svc"
+	run -1 check --format=tsv
+	assert_output "svc${tab}-${tab}-${tab}300${tab}-${tab}not running${tab}/etc/default/s\\tvc: wait for pidfile /run/a\\tb\\x1b.pid: the file does not exist"
+	run -1 check --format=json
+	assert_output --partial '"detail":"/etc/default/s\tvc: wait for pidfile /run/a\tb\u001b.pid: the file does not exist"'
 }
 
 @test "a refused pidfile (another user's) is recorded, with why, until the time-out" {
@@ -132,13 +273,21 @@ memcached_with() {
 	assert_output "svc${tab}$pid${tab}sleep${tab}300${tab}300${tab}ok${tab}-"
 }
 
-@test "apply (50-oomguard): the waiter records under the rule's name and the table's path" {
+@test "apply (50-oomguard): the waiter records under the rule's name, the file of the rule, the start time" {
 	bg 0
-	printf 'svc 300 pidfile=%s\n' "$T/d.pid" >"$T/og.conf"
+	printf 'other 200\n' >"$T/og.conf"
+	mkdir "$T/og.d"
+	printf 'svc 300 pidfile=%s\n' "$T/d.pid" >"$T/og.d/svc.conf"
+	chmod 644 "$T/og.d/svc.conf"
 	run -0 "$X" apply -c "$T/og.conf" svc "$pid"
 	wait_for has svc waiting
 	run cat "$ST/svc"
-	assert_output --regexp "^waiting${tab}[0-9]+${tab}0${tab}300${tab}$T/og\.conf${tab}wait for pidfile $T/d\.pid: the file does not exist\$"
+	assert_output --regexp "^waiting${tab}[0-9]+${tab}0${tab}300${tab}$T/og\.d/svc\.conf${tab}wait for pidfile $T/d\.pid: the file does not exist${tab}0\$"
+	echo "$pid" >"$T/d.pid"
+	wait_for has svc 'done'
+	start=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20)
+	run cat "$ST/svc"
+	assert_output --regexp "^done${tab}[0-9]+${tab}$pid${tab}300${tab}$T/og\.d/svc\.conf${tab}set pid .*${tab}$start\$"
 }
 
 @test "the hook of /etc/default/NAME gives its waiter the service's name and file" {

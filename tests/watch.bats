@@ -515,6 +515,51 @@ rename_flood() {
 	[ "$wakeups" -lt 1500 ] || fail "$wakeups wakeups for $ops renames"
 }
 
+# A PID namespace that shares the host's network (unshare -p, nspawn's
+# default, docker --net=host): the connector opens and listens, and the
+# kernel sends it nothing of its own.  With a listener on the host (a watch
+# there), it gets the host's events, whose PIDs mean nothing inside.  The
+# probe at start sees either; the watch rescans.
+@test "in a PID namespace with the host's network: the connector's silence is found at start; a comm= rule still applies (rescan)" {
+	# The host's watch: a listener, with a rule for nothing in the test.
+	conf "none 600 comm=$V"
+	watch_start
+	mv "$T/og.conf" "$T/host.conf"
+	conf "prot 320 comm=$U"
+	cp /bin/sleep "$T/$U"
+	cat >"$T/ns.sh" <<'EOF'
+T=$1 OG=$2 U=$3
+. "$4"
+"$OG" watch -c "$T/og.conf" -i 1 >"$T/ns.log" 2>&1 &
+d=$!
+wait_for grep -q 'rules from' "$T/ns.log" || exit 7
+"$T/$U" 1000 &
+s=$!
+wait_for grep -q "pid $s " "$T/ns.log" || exit 8
+echo "adj $(cat "/proc/$s/oom_score_adj")"
+kill "$d" "$s"
+EOF
+	run -0 timeout 60 unshare -p -f --mount-proc sh "$T/ns.sh" "$T" "$OG" "$U" "$TOP/tests/wait.sh"
+	assert_output "adj 320"
+	run cat "$T/ns.log"
+	assert_line --index 0 "oomguard: watch process events: none came for a probe process in 2 s (a PID namespace?); rescanning /proc every 1 s instead"
+	assert_line --index 1 "oomguard: watch: 1 rules from $T/og.conf"
+	assert_line --index 2 --regexp "^oomguard: set pid [0-9]+ \\($U\\) OOM score 320: rule prot \\(comm\\)\$"
+}
+
+@test "a pidfile naming a process whose main thread exited (Z, 2 threads): the watch sets it, check says ok" {
+	[ -x "$TOP/bin/threads" ] || fail "bin/threads is not built (make test-bins)"
+	start "$TOP/bin/threads" exit-main
+	z=$pid
+	wait_for test_state "$z" Z
+	echo "$z" >"$T/z.pid"
+	conf "svc 140 pidfile=$T/z.pid"
+	watch_start
+	wait_for adj_is "$z" 140
+	run -0 "$OG" check -c "$T/og.conf" --format=tsv
+	assert_output "$(printf "svc\t%s\tthreads\t140\t140\tok\t-" "$z")"
+}
+
 @test "a pidfile rule with tree=yes sets the whole tree" {
 	conf "svc 600 pidfile=$T/run/svc.pid tree=yes"
 	watch_start

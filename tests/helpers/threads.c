@@ -4,7 +4,10 @@
  * child (which only waits), and the line is "TID CHILD".  "threads later":
  * one thread only until a line comes on standard input; then the same as
  * "fork", from a thread made then (a child that /proc/PID/task/PID/children
- * does not list: only the new thread's file does). */
+ * does not list: only the new thread's file does).  "threads exit-main"
+ * (tests/pid.bats): the main thread then calls pthread_exit: /proc/PID/stat
+ * shows Z, with num_threads 2, while the process lives on in its other
+ * thread. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +44,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (pthread_create(&t, NULL, run, NULL) != 0)
 		return 1;
+	if (argc > 1 && !strcmp(argv[1], "exit-main"))
+		pthread_exit(NULL);
 	for (;;)
 		pause();
 }

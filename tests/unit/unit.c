@@ -1,4 +1,5 @@
 /* Unit tests for the pure parsers; TAP output, read by tests/run. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,22 @@ static void test_pids(void)
 	ok(pid_parse("12x", &v) != NULL, "pid with junk is refused");
 }
 
+/* unum_parse: a record's start time, a user ID; digits only. */
+static void test_unum(void)
+{
+	unsigned long long v;
+
+	ok(!unum_parse("18446744073709551615", ULLONG_MAX, &v) && v == ULLONG_MAX,
+	   "unum: the highest unsigned long long");
+	ok(unum_parse("18446744073709551616", ULLONG_MAX, &v) != NULL, "unum: past it refused");
+	ok(!unum_parse("0", 5, &v) && v == 0, "unum: 0");
+	ok(unum_parse("6", 5, &v) != NULL, "unum: above max refused");
+	ok(unum_parse("-1", ULLONG_MAX, &v) != NULL, "unum: a sign refused (strtoull wraps it)");
+	ok(unum_parse(" 1", ULLONG_MAX, &v) != NULL, "unum: a blank refused");
+	ok(unum_parse("", ULLONG_MAX, &v) != NULL, "unum: empty refused");
+	ok(unum_parse("1x", ULLONG_MAX, &v) != NULL, "unum: junk refused");
+}
+
 /* fs/proc/base.c: oom_adj = score * 17 / 1000, 1000 <-> 15; and back. */
 static void test_mapping(void)
 {
@@ -100,6 +117,7 @@ static void test_stat(void)
 	ok(!strcmp(st.comm, "a) b (c)"), "stat comm keeps parentheses and blanks");
 	ok(st.start == 987654 && st.rss == 321, "stat starttime and rss");
 	ok(st.flags == 4194560, "stat flags");
+	ok(st.nthreads == 1, "stat num_threads");
 	ok(proc_parse_stat("4242 (x) S", &st) < 0, "truncated stat is refused");
 	ok(proc_parse_stat("garbage", &st) < 0, "garbage stat is refused");
 	ok(proc_parse_stat("1 (x) S 0 1 1 0 -1 2097216 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
@@ -151,6 +169,15 @@ static void test_conf(void)
 	line_bad("mysql 5 pidfile=/a pidfile=/b", "pidfile=/b", "conf: an option given twice is refused");
 	line_bad("mysql 5 tree", "tree", "conf: a bare word is not an option");
 	line_bad("mysql 5 comm=abcdefghijklmnop", "comm=abcdefghijklmnop", "conf: comm= longer than 15 refused");
+	/* In a 32-bit build too (gcc -m32: a long is 32 bits there). */
+	ok(line_ok("db 5 user=0", &r) == 1 && r.has_user && r.uid == 0, "conf: user=0");
+	ok(line_ok("db 5 user=65534", &r) == 1 && r.uid == 65534UL, "conf: user=65534");
+	ok(line_ok("db 5 user=4294967294", &r) == 1 && r.uid == 4294967294UL,
+	   "conf: user=4294967294, the highest user ID");
+	line_bad("db 5 user=4294967295", "user=4294967295", "conf: user=4294967295 ((uid_t)-1) refused");
+	line_bad("db 5 user=99999999999999999999", "user=99999999999999999999",
+		 "conf: a user ID past any long refused");
+	line_bad("db 5 user=-1", "user=-1", "conf: a negative user ID refused");
 }
 
 static void pidline_ok(const char *buf, size_t len, int want, const char *name)
@@ -219,11 +246,25 @@ static void test_esc(void)
 	esc_is("\033\033", 8, "\\x1b...", "esc: an escape never cut in half");
 }
 
+/* msg_unesc: a record of the state directory read back. */
+static void test_unesc(void)
+{
+	char out[64], back[64];
+
+	msg_esc(out, sizeof out, "a\nb\tc\\d\033[2J\xff");
+	snprintf(back, sizeof back, "%s", out);
+	ok(!strcmp(msg_unesc(back), "a\nb\tc\\d\033[2J\xff"), "unesc: undoes esc");
+	snprintf(back, sizeof back, "%s", "\\q \\x4 end\\");
+	ok(!strcmp(msg_unesc(back), "\\q \\x4 end\\"), "unesc: an unknown escape is kept");
+}
+
 int main(void)
 {
 	test_esc();
+	test_unesc();
 	test_scores();
 	test_pids();
+	test_unum();
 	test_mapping();
 	test_stat();
 	test_conf();
