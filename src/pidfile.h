@@ -13,6 +13,7 @@ struct pidwait {
 	int background, tree;
 	int restart;		/* --restart: never the instance running when the
 				 * wait began, the one an init script's restart stops */
+	int root_only;		/* trust a file only root can write, or none */
 };
 
 /* What the file says, and which file says it: a daemon's new write changes
@@ -47,5 +48,9 @@ int pidfile_wait(const struct pidwait *w, int score);
  * saw (NULL: this is the only look). */
 int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 		  unsigned long long *start, char *why, size_t n);
+/* The same rules for a process named otherwise (a PID): alive, a process,
+ * running w->exe and named w->comm when given.  0 and its real uid, or -1
+ * and why ("names pid N, which ..."). */
+int pidfile_proc_judge(int pid, const struct pidwait *w, uid_t *uid, char *why, size_t n);
 
 #endif

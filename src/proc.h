@@ -54,6 +54,8 @@ size_t proc_scan(struct pstat **list);
 typedef void proc_visit(void *ctx, int adjfd, struct pstat *v, size_t n);
 size_t proc_scan_with(struct pstat **list, const struct pstat *prev, size_t nprev,
 		      proc_visit *visit, void *ctx, int *err);
+/* CAP_SYS_RESOURCE in the caller's CapEff, as root: 1, 0, -1 unknown. */
+int proc_cap_resource(void);
 struct pstat *proc_find(struct pstat *v, size_t n, int pid);
 
 #endif
