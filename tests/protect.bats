@@ -60,6 +60,21 @@ OGN() {
 		sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$@"' sh /usr/sbin/oomguard "$@" 3>&-
 }
 
+# OGN as the user nobody.
+OGU() {
+	nsenter -t "$NS_PID" -m -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env PATH="/usr/sbin:/usr/bin:/sbin:/bin" /usr/sbin/oomguard "$@" 3>&-
+}
+
+# OGN as root without CAP_SYS_RESOURCE (whatever this host's root has), as
+# in a container.
+OGC() {
+	# shellcheck disable=SC2016 # expanded by the child sh
+	nsenter -t "$NS_PID" -m -- setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource \
+		env PATH="/usr/sbin:/usr/bin:/sbin:/bin" \
+		sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$@"' sh /usr/sbin/oomguard "$@" 3>&-
+}
+
 # rc NAME ACTION: the init script, in the namespace, at score 0; output to a file.
 rc() {
 	# shellcheck disable=SC2016 # expanded by the child sh
@@ -602,5 +617,39 @@ oom score 320'
 	etc_listing "$T/etc.before"
 	run -1 OGN protect og-t 100 --exe "$T/daemon"
 	assert_output --partial '/etc/oomguard.d/local.conf: it has its own oomguard line 1 (og-t 5 exe=/bin/true)'
+	etc_same "$T/etc.before"
+}
+
+@test "not root: one line saying root is needed, exit 1, nothing written; --dry-run shows the plan, then the same line and exit" {
+	kit
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	run -1 OGU protect og-sleeper 100
+	assert_output 'oomguard: protect og-sleeper: needs root (run as nobody): nothing written'
+	run -1 OGU protect --dry-run og-sleeper 100
+	assert_line 'og-sleeper: would write /etc/sysconfig/og-sleeper:'
+	assert_line 'oomguard: protect og-sleeper: needs root (run as nobody): nothing written'
+	refute_output --partial mktemp
+	run -1 OGU unprotect og-sleeper
+	assert_output 'oomguard: unprotect og-sleeper: needs root (run as nobody): nothing written'
+	etc_same "$T/etc.before"
+}
+
+@test "no CAP_SYS_RESOURCE: a negative score is refused up front (now and at the next start), nothing written, --dry-run too" {
+	kit
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	rc og-sleeper start
+	wait_for ns_pid /run/og-sleeper.pid >/dev/null || fail "og-sleeper did not start: $(cat "$T/rc.out")"
+	p=$(ns_pid /run/og-sleeper.pid)
+	want='oomguard: protect og-sleeper: refused: a negative score needs CAP_SYS_RESOURCE, which root lacks on this host (a container?): -500 would hold neither now nor at the next start; nothing written (0 to 1000 can be set)'
+	run -1 OGC protect og-sleeper -500
+	assert_output "$want"
+	run -1 OGC protect --dry-run og-sleeper -500
+	assert_output "$want"
+	assert_equal "$(adj_of "$p")" 0
+	# A score of 0 or more is not refused.
+	run -0 OGC protect --dry-run og-sleeper 100
+	rc og-sleeper stop
 	etc_same "$T/etc.before"
 }
