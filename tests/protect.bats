@@ -653,3 +653,29 @@ oom score 320'
 	rc og-sleeper stop
 	etc_same "$T/etc.before"
 }
+
+@test "unprotect removes the waiter's record in /run/oomguard: check no longer reports the service" {
+	kit
+	# The real place, in the namespace's own /run (an overlay).
+	unset OOMGUARD_STATE_DIR
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	run -0 OGN protect og-sleeper 100
+	rc og-sleeper start
+	wait_for ns test -f /run/oomguard/og-sleeper || fail "no record: $(cat "$T/rc.out")"
+	p=$(ns_pid /run/og-sleeper.pid)
+	wait_for adj_is "$p" 100
+	run OGN check
+	assert_output --partial og-sleeper
+	run -0 OGN unprotect --dry-run og-sleeper
+	assert_line '  removed /run/oomguard/og-sleeper'
+	ns test -f /run/oomguard/og-sleeper
+	run -0 OGN unprotect og-sleeper
+	assert_line '  removed /run/oomguard/og-sleeper'
+	run ns test -e /run/oomguard/og-sleeper
+	assert_failure
+	run OGN check
+	refute_output --partial og-sleeper
+	rc og-sleeper stop
+	etc_same "$T/etc.before"
+}
