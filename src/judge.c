@@ -162,8 +162,10 @@ static int judge_chain(const char *arg)
 	return EXIT_OK;
 }
 
-/* The directory a running runsvdir, svscan or s6-svscan scans: its last
- * argument, else its working directory; resolved. */
+/* The directory a running runsvdir, svscan or s6-svscan scans: its first
+ * argument that is no option (Debian's runsvdir-start adds a log argument
+ * after it: runsvdir -P /etc/service 'log: ...'), else its working
+ * directory; resolved. */
 static int scans(int pid, const char *want)
 {
 	char args[4096], dir[PATH_MAX], real[PATH_MAX], link[64];
@@ -180,7 +182,7 @@ static int scans(int pid, const char *want)
 	}
 	close(fd);
 	args[len] = '\0';
-	for (p = args + strlen(args) + 1; p < args + len; p += strlen(p) + 1)
+	for (p = args + strlen(args) + 1; !last && p < args + len; p += strlen(p) + 1)
 		if (*p && *p != '-')
 			last = p;
 	snprintf(link, sizeof link, "%s/%d/cwd", proc_root(), pid);

@@ -260,7 +260,8 @@ runsv_pid() {
 	runit_service "exec $T/daemon 1000"
 	ns cp /etc/sv/og-svc/run "$T/run.orig"
 	etc_listing "$T/etc.before"
-	nsenter -t "$NS_PID" -m -- runsvdir -P /etc/service </dev/null >/dev/null 2>&1 3>&- &
+	# As Debian's runsvdir-start runs it: a log argument after the directory.
+	nsenter -t "$NS_PID" -m -- runsvdir -P /etc/service 'log: ..........' </dev/null >/dev/null 2>&1 3>&- &
 	wait_for runsv_pid >/dev/null
 	p1=$(runsv_pid)
 	run -0 OGN protect og-svc 250
@@ -676,6 +677,24 @@ oom score 320'
 	assert_failure
 	run OGN check
 	refute_output --partial og-sleeper
+	rc og-sleeper stop
+	etc_same "$T/etc.before"
+}
+
+@test "a service directory no running supervisor scans (Debian ships /etc/sv/NAME): the init script, not the directory" {
+	kit
+	sysconfig_script
+	ns mkdir -p /etc/sv/og-sleeper
+	printf '#!/bin/sh\nexec %s 1000\n' "$T/daemon" | ns sh -c 'cat >/etc/sv/og-sleeper/run && chmod 755 /etc/sv/og-sleeper/run'
+	etc_listing "$T/etc.before"
+	rc og-sleeper start
+	wait_for ns_pid /run/og-sleeper.pid >/dev/null || fail "og-sleeper did not start: $(cat "$T/rc.out")"
+	run -0 OGN protect og-sleeper 100
+	assert_line 'og-sleeper: an init script (/etc/init.d/og-sleeper) that sources /etc/sysconfig/og-sleeper'
+	refute_output --partial /etc/sv
+	run -0 OGN protect --exe "$T/daemon" og-sleeper 100
+	refute_output --partial /etc/sv
+	run -0 OGN unprotect og-sleeper
 	rc og-sleeper stop
 	etc_same "$T/etc.before"
 }
