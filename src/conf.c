@@ -187,6 +187,7 @@ static void rule_free(struct rule *r)
 	free(r->pidfile);
 	free(r->exe);
 	free(r->comm);
+	free(r->from);
 }
 
 /* A later line for a name replaces the earlier one, and stands where the
@@ -219,6 +220,7 @@ static void add(struct conf *c, struct rule *r, const char *file)
 	r->pidfile = dup_or_die(r->pidfile);
 	r->exe = dup_or_die(r->exe);
 	r->comm = dup_or_die(r->comm);
+	r->from = dup_or_die(file);
 	c->rules[c->n++] = *r;
 }
 

@@ -18,6 +18,7 @@ struct rule {
 	int has_user;		/* user= given */
 	unsigned long uid;	/* user=NAME|UID, resolved when parsed */
 	char *pidfile, *exe, *comm;
+	char *from;		/* the file it was read from (state.h records it) */
 };
 
 /* A line that is not a rule: it disables itself, and only itself. */

@@ -72,7 +72,8 @@ int hook_main(int argc, char **argv)
 		rule_pidwait(r, &w);
 		w.background = 1;
 		w.restart = restart;
-		state_name(argv[i], path);
+		/* The file the rule came from (a drop-in, often), not the table's. */
+		state_name(argv[i], r->from);
 		if (pidfile_wait(&w, r->score) != EXIT_OK && rc == EXIT_OK)
 			rc = EXIT_FAIL;
 	}
