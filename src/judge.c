@@ -52,7 +52,7 @@ static int pid_arg(const char *s)
  * is that user's, not the service's. */
 static int judge_pidfile(const struct pidwait *w, const char *user)
 {
-	char why[400], esc[256], name[64];
+	char why[400], esc[256];
 	unsigned long long start;
 	int pid, fd;
 	uid_t uid = 0;
@@ -73,6 +73,8 @@ static int judge_pidfile(const struct pidwait *w, const char *user)
 
 		ro.root_only = 1;
 		if (!pidfile_probe(&ro, NULL, &pid, &start, why, sizeof why)) {
+			char name[64];
+
 			say("judge pidfile %s: %s; and pid %d runs as %s, not as root%s%s",
 			    msg_esc(esc, sizeof esc, w->path), why, pid,
 			    user_name(uid, (size_t)-1, name, sizeof name), user ? " nor as " : "",
@@ -168,10 +170,10 @@ static int judge_chain(const char *arg)
  * directory; resolved. */
 static int scans(int pid, const char *want)
 {
-	char args[4096], dir[PATH_MAX], real[PATH_MAX], link[64];
+	char args[4096], cwd[PATH_MAX], dir[PATH_MAX], real[PATH_MAX], link[64];
 	int fd = proc_open(pid), len;
 	uid_t uid;
-	const char *last = NULL, *p;
+	const char *first = NULL, *p;
 
 	if (fd < 0)
 		return 0;
@@ -182,18 +184,20 @@ static int scans(int pid, const char *want)
 	}
 	close(fd);
 	args[len] = '\0';
-	for (p = args + strlen(args) + 1; !last && p < args + len; p += strlen(p) + 1)
+	for (p = args + strlen(args) + 1; !first && p < args + len; p += strlen(p) + 1)
 		if (*p && *p != '-')
-			last = p;
+			first = p;
 	snprintf(link, sizeof link, "%s/%d/cwd", proc_root(), pid);
-	len = (int)readlink(link, dir, sizeof dir - 1);
+	len = (int)readlink(link, cwd, sizeof cwd - 1);
 	if (len <= 0)
 		return 0;
-	dir[len] = '\0';
-	if (last && last[0] == '/')
-		snprintf(dir, sizeof dir, "%s", last);
-	else if (last && strlen(dir) + strlen(last) + 2 < sizeof dir)
-		strcat(strcat(dir, "/"), last);
+	cwd[len] = '\0';
+	if (!first)
+		snprintf(dir, sizeof dir, "%s", cwd);
+	else if (first[0] == '/')
+		snprintf(dir, sizeof dir, "%s", first);
+	else if (snprintf(dir, sizeof dir, "%s/%s", cwd, first) >= (int)sizeof dir)
+		return 0;
 	return realpath(dir, real) && !strcmp(real, want);
 }
 
@@ -229,7 +233,6 @@ static int judge_scanned(const char *dir)
 static int judge_run(const char *what, const struct pidwait *w, const char *user,
 		     int argc, char **argv)
 {
-	char esc[4096];
 	int want = strcmp(what, "caps") ? 1 : 0;
 
 	if (argc - optind != want)
@@ -247,6 +250,8 @@ static int judge_run(const char *what, const struct pidwait *w, const char *user
 	if (!strcmp(what, "scanned"))
 		return judge_scanned(argv[optind]);
 	if (!strcmp(what, "esc")) {
+		char esc[4096];
+
 		printf("%s\n", msg_esc(esc, sizeof esc, argv[optind]));
 		return EXIT_OK;
 	}
