@@ -248,21 +248,6 @@ static void bad_rows(struct report *rep, const struct conf *c)
 	}
 }
 
-/* CAP_SYS_RESOURCE (bit 24 of CapEff) of check itself, run as root: root
- * without it (LXC, OpenVZ, Docker's default) cannot lower any score, and
- * neither can the hooks nor the watch on this host.  1, 0, -1 unknown. */
-static int cap_resource(void)
-{
-	long caps;
-	int fd = geteuid() == 0 ? proc_open(0) : -1, rc;
-
-	if (fd < 0)
-		return -1;
-	rc = proc_field(fd, "status", "\nCapEff:", 16, &caps);
-	close(fd);
-	return rc < 0 ? -1 : (int)(caps >> 24 & 1);
-}
-
 /* Does "--WORD" (or "--WORD=...") abbreviate --NAME, as getopt_long takes it? */
 static int long_is(const char *arg, const char *name)
 {
@@ -485,7 +470,7 @@ static size_t check_all(struct report *rep, const struct conf *c, const char *pa
 		printf("%-16s %7s %-15s %5s %5s  %s\n", "RULE", "PID", "COMMAND", "WANT", "NOW",
 		       "STATUS");
 	n = proc_scan(&v);
-	rep->cap = cap_resource();
+	rep->cap = proc_cap_resource();
 	rep->watch = watch_runs(path, v, n);
 	for (k = 0; k < c->n; k++)
 		check_rule(rep, c, k, pf_pid, pf_start, v, n);

@@ -73,6 +73,7 @@ int hook_main(int argc, char **argv)
 		w.background = 1;
 		w.restart = restart;
 		w.caller = pid;	/* the init script's shell: its end ends the action */
+		/* The file the rule came from (a drop-in, often), not the table's. */
 		state_name(argv[i], r->file);
 		if (pidfile_wait(&w, r->score) != EXIT_OK && rc == EXIT_OK)
 			rc = EXIT_FAIL;

@@ -33,6 +33,7 @@ static const char usage[] =
 	"       oomguard check [-c CONFIG] [--format=FORMAT] [-o FILE]\n"
 	"       oomguard protect [--dry-run] [-c CONFIG] NAME SCORE [--pidfile PATH] [--exe PATH]\n"
 	"       oomguard unprotect [--dry-run] [-c CONFIG] NAME\n"
+	"       oomguard judge QUESTION [--exe PATH] [--name COMM] [--user USER] [ARG]\n"
 	"       oomguard -h | -V\n";
 
 static const char help[] =
@@ -57,6 +58,8 @@ static const char help[] =
 	"  watch                 keep every rule of the configuration applied (daemon)\n"
 	"  check                 show whether every rule holds now\n"
 	"  protect, unprotect    a service, on any init: oomguard-protect(8)\n"
+	"  judge QUESTION        what protect asks: pidfile, pid, chain, scanned,\n"
+	"                        caps, esc (oomguard(8), JUDGE)\n"
 	"  -c CONFIG             the configuration (default /etc/oomguard.conf)\n"
 	"  -i SECS, -s, -b, -P   watch: rescan interval, syslog, detach, its pidfile\n"
 	"      --format=FORMAT   check: text, tsv, nagios, prom or json\n"
@@ -309,6 +312,8 @@ int main(int argc, char **argv)
 		return watch_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "check"))
 		return check_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "judge"))
+		return judge_main(argc - 1, argv + 1);
 	if (argc > 1 && (!strcmp(argv[1], "protect") || !strcmp(argv[1], "unprotect")))
 		return protect_exec(argv);
 	parse(argc, argv, &o);

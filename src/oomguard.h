@@ -13,5 +13,6 @@ int nosh_main(int argc, char **argv);
 int hook_main(int argc, char **argv);
 int watch_main(int argc, char **argv);
 int check_main(int argc, char **argv);
+int judge_main(int argc, char **argv);
 
 #endif

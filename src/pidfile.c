@@ -416,7 +416,7 @@ static int walk(const char *path, struct writers *wr, char *real, char *why, siz
 }
 
 static const char *trust_fails(int pid, const struct proc_ids *id, const struct writers *wr,
-			       char *why, size_t n)
+			       int root_only, char *why, size_t n)
 {
 	int i, j;
 	char name[32];
@@ -427,6 +427,10 @@ static const char *trust_fails(int pid, const struct proc_ids *id, const struct 
 	}
 	if (!wr->nu && !wr->ng)
 		return NULL;
+	if (root_only) {
+		snprintf(why, n, UNTRUSTED "writable by %s, not only by root", wr->text);
+		return why;
+	}
 	/* Never a root process through a file someone else could write, even
 	 * when that process is in the file's group. */
 	for (i = 0; id->uid != 0 && i < wr->nu; i++)
@@ -499,6 +503,25 @@ int pidfile_started_after(unsigned long long start, const struct timespec *writt
 	return started > ns_of(written) - offset + grain_ns(written) + STALE_TOLERANCE_NS + slack;
 }
 
+/* A zombie, a kernel thread, a thread (/proc/TID answers for any thread,
+ * though no listing shows it), or gone: why, else NULL and its ids. */
+static const char *not_a_process(int dirfd, int pid, const struct pstat *st,
+				 struct proc_ids *id, char *why, size_t n)
+{
+	if (proc_exited(st))
+		snprintf(why, n, "names pid %d, which has exited (a zombie)", pid);
+	else if (st->flags & PF_KTHREAD_FLAG)
+		snprintf(why, n, "names pid %d, a kernel thread", pid);
+	else if (proc_ids(dirfd, id) < 0)
+		snprintf(why, n, "names pid %d, which is not running", pid);
+	else if (id->tgid != pid && id->tgid != -1)
+		snprintf(why, n, "names pid %d, a thread of process %d, not a process", pid,
+			 id->tgid);
+	else
+		return NULL;
+	return why;
+}
+
 /* The process the file names, if it is alive, a process and not a thread
  * or a kernel thread, the one the file means (time_fails), who it should
  * be, and trusted. */
@@ -518,19 +541,10 @@ static int check_proc(const struct pidwait *w, const struct pidview *v, const st
 		return P_NOPROC;
 	}
 	started = boot_ns(st.start, &tick);
-	if (proc_exited(&st))
-		snprintf(why, n, "names pid %d, which has exited (a zombie)", pid);
-	else if (st.flags & PF_KTHREAD_FLAG)
-		snprintf(why, n, "names pid %d, a kernel thread", pid);
-	else if (proc_ids(dirfd, &id) < 0)
-		snprintf(why, n, "names pid %d, which is not running", pid);
-	/* /proc/TID answers for any thread, though no listing shows it. */
-	else if (id.tgid != pid && id.tgid != -1)
-		snprintf(why, n, "names pid %d, a thread of process %d, not a process", pid,
-			 id.tgid);
-	else if (!time_fails(w, v, k, started, tick, why, n)
+	if (!not_a_process(dirfd, pid, &st, &id, why, n)
+	    && !time_fails(w, v, k, started, tick, why, n)
 		 && !identity_fails(dirfd, pid, &st, w, why, n)) {
-		if (!trust_fails(pid, &id, wr, why, n)) {
+		if (!trust_fails(pid, &id, wr, w->root_only, why, n)) {
 			*start = st.start;
 			rc = P_FOUND;
 		} else
@@ -614,6 +628,25 @@ int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 		v = &once;
 	}
 	return probe(w, v, pid, start, why, n) == P_FOUND;
+}
+
+int pidfile_proc_judge(int pid, const struct pidwait *w, uid_t *uid, char *why, size_t n)
+{
+	struct pstat st;
+	struct proc_ids id;
+	int dirfd = proc_open(pid), bad;
+
+	if (dirfd < 0 || proc_stat(dirfd, &st) < 0) {
+		if (dirfd >= 0)
+			close(dirfd);
+		snprintf(why, n, "names pid %d, which is not running", pid);
+		return -1;
+	}
+	bad = not_a_process(dirfd, pid, &st, &id, why, n)
+		|| identity_fails(dirfd, pid, &st, w, why, n);
+	close(dirfd);
+	*uid = id.uid;
+	return bad ? -1 : 0;
 }
 
 /* What the waiter found, said (to syslog when detached) and recorded for

@@ -16,6 +16,7 @@ struct pidwait {
 	int caller;		/* --restart: the script's shell (0: unknown); once
 				 * it has ended, an instance it left running counts */
 	unsigned long long caller_start;	/* its start time (pidfile_wait) */
+	int root_only;		/* trust a file only root can write, or none */
 };
 
 /* What the file says, and which file says it: a daemon's new write changes
@@ -57,6 +58,10 @@ int pidfile_wait(const struct pidwait *w, int score);
  * saw (NULL: this is the only look). */
 int pidfile_probe(const struct pidwait *w, struct pidview *v, int *pid,
 		  unsigned long long *start, char *why, size_t n);
+/* The same rules for a process named otherwise (a PID): alive, a process,
+ * running w->exe and named w->comm when given.  0 and its real uid, or -1
+ * and why ("names pid N, which ..."). */
+int pidfile_proc_judge(int pid, const struct pidwait *w, uid_t *uid, char *why, size_t n);
 
 /* The identity rule for a record of the state directory written before
  * records held a start time: did the process (start time in ticks) start

@@ -586,3 +586,18 @@ const char *user_name(uid_t uid, size_t max, char *buf, size_t n)
 	snprintf(buf, n, "%lu", (unsigned long)uid);
 	return buf;
 }
+
+/* CAP_SYS_RESOURCE (bit 24 of CapEff) of the caller, run as root: root
+ * without it (LXC, OpenVZ, Docker's default) cannot lower any score, and
+ * neither can the hooks nor the watch on this host.  1, 0, -1 unknown. */
+int proc_cap_resource(void)
+{
+	long caps;
+	int fd = geteuid() == 0 ? proc_open(0) : -1, rc;
+
+	if (fd < 0)
+		return -1;
+	rc = proc_field(fd, "status", "\nCapEff:", 16, &caps);
+	close(fd);
+	return rc < 0 ? -1 : (int)(caps >> 24 & 1);
+}

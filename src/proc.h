@@ -72,6 +72,8 @@ size_t proc_scan_with(struct pstat **list, const struct pstat *prev, size_t npre
  * Appended to *v (n entries, room for cap; grown).  0, or -1 with errno:
  * ENOENT when the process or the file is not there. */
 int proc_children(int procfd, int pid, int nthreads, int **v, size_t *n, size_t *cap);
+/* CAP_SYS_RESOURCE in the caller's CapEff, as root: 1, 0, -1 unknown. */
+int proc_cap_resource(void);
 struct pstat *proc_find(struct pstat *v, size_t n, int pid);
 /* Sort by PID, for proc_find. */
 void proc_sort(struct pstat *v, size_t n);

@@ -60,6 +60,21 @@ OGN() {
 		sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$@"' sh /usr/sbin/oomguard "$@" 3>&-
 }
 
+# OGN as the user nobody.
+OGU() {
+	nsenter -t "$NS_PID" -m -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env PATH="/usr/sbin:/usr/bin:/sbin:/bin" /usr/sbin/oomguard "$@" 3>&-
+}
+
+# OGN as root without CAP_SYS_RESOURCE (whatever this host's root has), as
+# in a container.
+OGC() {
+	# shellcheck disable=SC2016 # expanded by the child sh
+	nsenter -t "$NS_PID" -m -- setpriv --inh-caps=-sys_resource --bounding-set=-sys_resource \
+		env PATH="/usr/sbin:/usr/bin:/sbin:/bin" \
+		sh -c 'echo 0 >/proc/self/oom_score_adj && exec "$@"' sh /usr/sbin/oomguard "$@" 3>&-
+}
+
 # rc NAME ACTION: the init script, in the namespace, at score 0; output to a file.
 rc() {
 	# shellcheck disable=SC2016 # expanded by the child sh
@@ -245,7 +260,8 @@ runsv_pid() {
 	runit_service "exec $T/daemon 1000"
 	ns cp /etc/sv/og-svc/run "$T/run.orig"
 	etc_listing "$T/etc.before"
-	nsenter -t "$NS_PID" -m -- runsvdir -P /etc/service </dev/null >/dev/null 2>&1 3>&- &
+	# As Debian's runsvdir-start runs it: a log argument after the directory.
+	nsenter -t "$NS_PID" -m -- runsvdir -P /etc/service 'log: ..........' </dev/null >/dev/null 2>&1 3>&- &
 	wait_for runsv_pid >/dev/null
 	p1=$(runsv_pid)
 	run -0 OGN protect og-svc 250
@@ -270,25 +286,132 @@ runsv_pid() {
 	etc_same "$T/etc.before"
 }
 
-@test "no init file: a watch rule by exe= for the running process, with its user; --dry-run writes nothing" {
+# A copy of sleep at $T/DIR/NAME, run in the namespace as root or (nobody)
+# as the user nobody, at score 0; sets $pid.
+ns_prog() {
+	local dir=$1 n=$2 who=${3:-}
+	mkdir -p "$T/$dir"
+	chmod 755 "$T/$dir"
+	cp /bin/sleep "$T/$dir/$n"
+	chmod 755 "$T/$dir/$n"
+	if [ "$who" = nobody ]; then
+		nsenter -t "$NS_PID" -m -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$T/$dir/$n" 1000 </dev/null >/dev/null 2>&1 3>&- &
+	else
+		nsenter -t "$NS_PID" -m -- "$T/$dir/$n" 1000 </dev/null >/dev/null 2>&1 3>&- &
+	fi
+	pid=$!
+	PIDS="$PIDS $pid"
+	wait_for comm_is "$pid" "$n"
+}
+
+@test "found by name: a local user's process of that name is not the daemon; no user= copied from it" {
 	kit
-	cp /bin/sleep "$T/og-zz"
-	chmod 755 "$T/og-zz"
-	nsenter -t "$NS_PID" -m -- setpriv --reuid=65534 --regid=65534 --clear-groups "$T/og-zz" 1000 </dev/null >/dev/null 2>&1 3>&- &
-	wait_for comm_is $! og-zz
-	p=$!
+	ns_prog x og-zz nobody
+	p=$pid
 	etc_listing "$T/etc.before"
-	run -0 OGN protect --dry-run og-zz 150
-	assert_output --partial "would write /etc/oomguard.d/og-zz.conf"
-	assert_output --partial "og-zz 150 exe=$T/og-zz user=nobody"
+	run -3 OGN protect --dry-run og-zz 150
+	assert_output --partial "pid $p: runs as user nobody, not as root"
+	run -3 OGN protect og-zz 150
+	assert_output --partial "a process found by name counts only if it runs as root"
+	refute_output --partial 'user=nobody'
 	assert_equal "$(adj_of "$p")" 0
 	etc_same "$T/etc.before"
-	run -0 OGN protect og-zz 150
-	assert_equal "$(adj_of "$p")" 150
-	run -0 OGN unprotect og-zz
+}
+
+@test "found by name: root's daemon and a local user's same-named program: only root's, exe= its program, no user=" {
+	kit
+	ns_prog a og-md
+	root_p=$pid
+	ns_prog x og-md nobody
+	user_p=$pid
+	etc_listing "$T/etc.before"
+	run -0 OGN protect --dry-run og-md 150
+	assert_output --partial "og-md 150 exe=$T/a/og-md"
+	refute_output --partial 'user='
+	assert_equal "$(adj_of "$root_p")" 0
 	etc_same "$T/etc.before"
-	run -0 OGN unprotect og-zz
-	assert_output 'og-zz: nothing of oomguard protect found: nothing changed'
+	run -0 OGN protect og-md 150
+	snap /etc/oomguard.d/og-md.conf 1
+	assert_equal "$(sed -n 2p "$T/copy.1")" "og-md 150 exe=$T/a/og-md"
+	assert_equal "$(adj_of "$root_p")" 150
+	assert_equal "$(adj_of "$user_p")" 0
+	run -0 OGN unprotect og-md
+	etc_same "$T/etc.before"
+	run -0 OGN unprotect og-md
+	assert_output 'og-md: nothing of oomguard protect found: nothing changed'
+}
+
+@test "found by name: candidates that run different programs are refused, listed, nothing written" {
+	kit
+	ns_prog a og-two
+	p1=$pid
+	ns_prog b og-two
+	p2=$pid
+	etc_listing "$T/etc.before"
+	run -1 OGN protect og-two 150
+	assert_output --partial "find og-two: processes of that name run different programs:"
+	assert_output --partial "pid $p1 ($T/a/og-two, user root)"
+	assert_output --partial "pid $p2 ($T/b/og-two, user root)"
+	assert_equal "$(adj_of "$p1")" 0
+	etc_same "$T/etc.before"
+}
+
+@test "a local user's pidfile in /run/lock naming nginx's master is never a candidate (its name never written)" {
+	kit
+	ns test -x /etc/init.d/nginx || fail "/etc/init.d/nginx is not installed (.ci/run installs it)"
+	rc nginx start
+	wait_for ns_pid /run/nginx.pid >/dev/null || fail "nginx did not start: $(cat "$T/rc.out")"
+	master=$(ns_pid /run/nginx.pid)
+	# shellcheck disable=SC2016 # the attacker's words, literally
+	bad='/run/lock/a;touch${IFS}$(printf${IFS}\057tmp\057PWNED);#.pid'
+	# shellcheck disable=SC2016 # expanded by the child sh
+	ns setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo "$1" >"$2"' sh "$master" "$bad"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	ns setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo "$1" >/run/lock/a.pid' sh "$master"
+	run -0 OGN protect --dry-run nginx 100
+	assert_output --partial 'pidfile /run/nginx.pid (found under /run'
+	refute_output --partial /run/lock
+	run -0 OGN protect nginx 100
+	snap /etc/default/nginx 1
+	grep -qx 'OOM_PIDFILE=/run/nginx.pid' "$T/copy.1"
+	run grep -c /run/lock "$T/copy.1"
+	assert_output 0
+	rc nginx stop
+}
+
+@test "a local user's own copy of the daemon's program, with its pidfile in /run/lock, is not the daemon" {
+	kit
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	# The service is stopped; nobody runs its program and says so in /run/lock.
+	nsenter -t "$NS_PID" -m -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$T/daemon" 1000 </dev/null >/dev/null 2>&1 3>&- &
+	p=$!
+	PIDS="$PIDS $p"
+	wait_for comm_is "$p" daemon
+	# shellcheck disable=SC2016 # expanded by the child sh
+	ns setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo "$1" >/run/lock/og.pid' sh "$p"
+	run -0 OGN protect og-sleeper 100
+	assert_output --partial 'pidfile /run/og-sleeper.pid (from the PIDFILE= line of /etc/init.d/og-sleeper; the daemon is not running now)'
+	assert_output --partial 'now, it is not running'
+	refute_output --partial /run/lock
+	assert_equal "$(adj_of "$p")" 0
+	run -0 OGN unprotect og-sleeper
+	etc_same "$T/etc.before"
+}
+
+@test "the sink: a pidfile found under /run whose name has shell characters is never written, even root's" {
+	kit
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	rc og-sleeper start
+	wait_for ns_pid /run/og-sleeper.pid >/dev/null || fail "og-sleeper did not start: $(cat "$T/rc.out")"
+	ns mv /run/og-sleeper.pid '/run/og;id.pid'
+	run -1 OGN protect og-sleeper 100
+	assert_output --partial "write /etc/sysconfig/og-sleeper: refused: pidfile '/run/og;id.pid' has characters other than letters, digits and _./@+:-"
+	etc_same "$T/etc.before"
+	ns rm -f '/run/og;id.pid'
 }
 
 @test "hostile input: bad names and scores exit 2 and write nothing" {
@@ -326,6 +449,9 @@ runsv_pid() {
 @test "a drop-in that is not ours is left alone; a table line of ours in CONFIG when there is no drop-in directory" {
 	kit
 	ns sh -c 'echo "og-t 5" >/etc/oomguard.d/og-t.conf'
+	run -1 OGN protect og-t 100 --exe "$T/daemon"
+	assert_output --partial '/etc/oomguard.d/og-t.conf: it has its own oomguard line 1 (og-t 5)'
+	ns sh -c 'echo "# mine" >/etc/oomguard.d/og-t.conf'
 	run -1 OGN protect og-t 100 --exe "$T/daemon"
 	assert_output --partial 'it is not ours'
 	ns rm -r /etc/oomguard.d
@@ -373,7 +499,9 @@ job_pid() {
 	esac
 }
 
-@test "Upstart (a real 1.13.2 session init): the oom stanza in /etc/init/NAME.override, after our marker; stop and start" {
+# upstart_up: the kit, a real Upstart 1.13.2 session init reading the
+# namespace's /etc/init, with the job og-job; $INIT_PID, UPSTART_SESSION.
+upstart_up() {
 	"$UP/sbin/init" --version 2>/dev/null | grep -q 'upstart 1\.13\.2' ||
 		fail "no Upstart 1.13.2 in $UP (.ci/run builds it; see tests/upstart-real.bats)"
 	kit
@@ -394,6 +522,10 @@ job_pid() {
 	UPSTART_SESSION=$(sed -n 's/^UPSTART_SESSION=//p' "$T/xdg/upstart/sessions/$INIT_PID.session")
 	export UPSTART_SESSION
 	wait_for ic status og-job
+}
+
+@test "Upstart (a real 1.13.2 session init): the oom stanza in /etc/init/NAME.override, after our marker; stop and start" {
+	upstart_up
 	ic start og-job >/dev/null
 	p1=$(job_pid og-job)
 	XPATH=$T/bin run -0 OGN protect og-job 320
@@ -450,5 +582,119 @@ oom score 320'
 	cmp "$T/copy.1" "$T/copy.2"
 	run -0 OGN unprotect og-rc
 	rc og-rc stop
+	etc_same "$T/etc.before"
+}
+
+@test "Upstart: the administrator's own oom line in the override wins: protect refuses, unprotect leaves it" {
+	upstart_up
+	printf 'oom score -300   # the DBA asked for this\n' | ns sh -c 'cat >/etc/init/og-job.override'
+	snap /etc/init/og-job.override 0
+	XPATH=$T/bin run -1 OGN protect og-job 100
+	assert_output --partial "/etc/init/og-job.override: it has its own oomguard line 1 (oom score -300   # the DBA asked for this)"
+	XPATH=$T/bin run -1 OGN protect --dry-run og-job 100
+	XPATH=$T/bin run -0 OGN unprotect og-job
+	assert_output 'og-job: nothing of oomguard protect found: nothing changed'
+	snap /etc/init/og-job.override 1
+	cmp "$T/copy.0" "$T/copy.1"
+}
+
+@test "the administrator's hook lines in /etc/default (the README's three) win over a table line: refused, nothing written" {
+	kit
+	lsb_kit
+	printf '%s\n' '# mine' 'OOM_SCORE_ADJ=300' 'OOM_PIDFILE=/run/memcached.pid' \
+		'[ ! -r /usr/share/oomguard/oomguard.sh ] || . /usr/share/oomguard/oomguard.sh' |
+		ns sh -c 'cat >>/etc/default/memcached'
+	etc_listing "$T/etc.before"
+	run -1 OGN protect memcached 400
+	assert_output --regexp "/etc/default/memcached: it has its own oomguard line [0-9]+ \(OOM_SCORE_ADJ=300\)"
+	run -1 OGN protect --dry-run memcached 400
+	run -0 OGN unprotect memcached
+	etc_same "$T/etc.before"
+}
+
+@test "the administrator's own table line for the service in another file wins: refused, named" {
+	kit
+	printf 'og-t 5 exe=/bin/true\n' | ns sh -c 'cat >/etc/oomguard.d/local.conf'
+	etc_listing "$T/etc.before"
+	run -1 OGN protect og-t 100 --exe "$T/daemon"
+	assert_output --partial '/etc/oomguard.d/local.conf: it has its own oomguard line 1 (og-t 5 exe=/bin/true)'
+	etc_same "$T/etc.before"
+}
+
+@test "not root: one line saying root is needed, exit 1, nothing written; --dry-run shows the plan, then the same line and exit" {
+	kit
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	run -1 OGU protect og-sleeper 100
+	assert_output 'oomguard: protect og-sleeper: needs root (run as nobody): nothing written'
+	run -1 OGU protect --dry-run og-sleeper 100
+	assert_line 'og-sleeper: would write /etc/sysconfig/og-sleeper:'
+	assert_line 'oomguard: protect og-sleeper: needs root (run as nobody): nothing written'
+	refute_output --partial mktemp
+	run -1 OGU unprotect og-sleeper
+	assert_output 'oomguard: unprotect og-sleeper: needs root (run as nobody): nothing written'
+	etc_same "$T/etc.before"
+}
+
+@test "no CAP_SYS_RESOURCE: a negative score is refused up front (now and at the next start), nothing written, --dry-run too" {
+	kit
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	rc og-sleeper start
+	wait_for ns_pid /run/og-sleeper.pid >/dev/null || fail "og-sleeper did not start: $(cat "$T/rc.out")"
+	p=$(ns_pid /run/og-sleeper.pid)
+	want='oomguard: protect og-sleeper: refused: a negative score needs CAP_SYS_RESOURCE, which root lacks on this host (a container?): -500 would hold neither now nor at the next start; nothing written (0 to 1000 can be set)'
+	run -1 OGC protect og-sleeper -500
+	assert_output "$want"
+	run -1 OGC protect --dry-run og-sleeper -500
+	assert_output "$want"
+	assert_equal "$(adj_of "$p")" 0
+	# A score of 0 or more is not refused.
+	run -0 OGC protect --dry-run og-sleeper 100
+	rc og-sleeper stop
+	etc_same "$T/etc.before"
+}
+
+@test "unprotect removes the waiter's record in /run/oomguard: check no longer reports the service" {
+	kit
+	# The real place, in the namespace's own /run (an overlay).
+	unset OOMGUARD_STATE_DIR
+	sysconfig_script
+	etc_listing "$T/etc.before"
+	run -0 OGN protect og-sleeper 100
+	rc og-sleeper start
+	wait_for ns test -f /run/oomguard/og-sleeper || fail "no record: $(cat "$T/rc.out")"
+	p=$(ns_pid /run/og-sleeper.pid)
+	wait_for adj_is "$p" 100
+	run OGN check
+	assert_output --partial og-sleeper
+	run -0 OGN unprotect --dry-run og-sleeper
+	assert_line '  removed /run/oomguard/og-sleeper'
+	ns test -f /run/oomguard/og-sleeper
+	run -0 OGN unprotect og-sleeper
+	assert_line '  removed /run/oomguard/og-sleeper'
+	run ns test -e /run/oomguard/og-sleeper
+	assert_failure
+	run OGN check
+	refute_output --partial og-sleeper
+	rc og-sleeper stop
+	etc_same "$T/etc.before"
+}
+
+@test "a service directory no running supervisor scans (Debian ships /etc/sv/NAME): the init script, not the directory" {
+	kit
+	sysconfig_script
+	ns mkdir -p /etc/sv/og-sleeper
+	printf '#!/bin/sh\nexec %s 1000\n' "$T/daemon" | ns sh -c 'cat >/etc/sv/og-sleeper/run && chmod 755 /etc/sv/og-sleeper/run'
+	etc_listing "$T/etc.before"
+	rc og-sleeper start
+	wait_for ns_pid /run/og-sleeper.pid >/dev/null || fail "og-sleeper did not start: $(cat "$T/rc.out")"
+	run -0 OGN protect og-sleeper 100
+	assert_line 'og-sleeper: an init script (/etc/init.d/og-sleeper) that sources /etc/sysconfig/og-sleeper'
+	refute_output --partial /etc/sv
+	run -0 OGN protect --exe "$T/daemon" og-sleeper 100
+	refute_output --partial /etc/sv
+	run -0 OGN unprotect og-sleeper
+	rc og-sleeper stop
 	etc_same "$T/etc.before"
 }

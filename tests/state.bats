@@ -290,6 +290,18 @@ EOF
 	assert_output --regexp "^done${tab}[0-9]+${tab}$pid${tab}300${tab}$T/og\.d/svc\.conf${tab}set pid .*${tab}$start\$"
 }
 
+@test "apply: a rule from a drop-in is recorded under the drop-in's path, not the table's" {
+	bg 0
+	mkdir -p "$T/og.d"
+	chmod 755 "$T/og.d"
+	printf 'svc 300 pidfile=%s\n' "$T/d.pid" >"$T/og.d/svc.conf"
+	chmod 644 "$T/og.d/svc.conf"
+	run -0 "$X" apply -c "$T/og.conf" svc "$pid"
+	wait_for has svc waiting
+	run cut -f5 "$ST/svc"
+	assert_output "$T/og.d/svc.conf"
+}
+
 @test "the hook of /etc/default/NAME gives its waiter the service's name and file" {
 	cat >"$T/svc" <<-EOF
 		#!/bin/sh
