@@ -636,6 +636,7 @@ int pidfile_proc_judge(int pid, const struct pidwait *w, uid_t *uid, char *why, 
 	struct proc_ids id;
 	int dirfd = proc_open(pid), bad;
 
+	id.uid = (uid_t)-1;	/* never root by default */
 	if (dirfd < 0 || proc_stat(dirfd, &st) < 0) {
 		if (dirfd >= 0)
 			close(dirfd);
@@ -645,8 +646,10 @@ int pidfile_proc_judge(int pid, const struct pidwait *w, uid_t *uid, char *why, 
 	bad = not_a_process(dirfd, pid, &st, &id, why, n)
 		|| identity_fails(dirfd, pid, &st, w, why, n);
 	close(dirfd);
+	if (bad)
+		return -1;
 	*uid = id.uid;
-	return bad ? -1 : 0;
+	return 0;
 }
 
 /* What the waiter found, said (to syslog when detached) and recorded for
