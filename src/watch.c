@@ -620,7 +620,7 @@ static void setup(struct watch *w, struct conf *c, size_t bad, const struct wopt
 		  int fds[2])
 {
 	struct sigaction sa;
-	char note[64];
+	char note[64], mode[48];
 	int ready = o->background ? daemonize(o->pidfile) : -1;
 
 	if (nonblock_pipe(fds) < 0)
@@ -649,8 +649,14 @@ static void setup(struct watch *w, struct conf *c, size_t bad, const struct wopt
 	if (w->ino < 0)
 		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));
 	install(w, c);
-	say("watch: %lu rules from %s%s", (unsigned long)w->conf.n, w->path,
-	    skipped(bad, note, sizeof note));
+	/* One line says the mode, whichever it is (issue 22: a silent
+	 * connector in a PID namespace looked like a working one). */
+	if (w->ev >= 0)
+		snprintf(mode, sizeof mode, "the proc connector");
+	else
+		snprintf(mode, sizeof mode, "a rescan every %d s", w->interval);
+	say("watch: %lu rules from %s%s; new processes seen by %s", (unsigned long)w->conf.n, w->path,
+	    skipped(bad, note, sizeof note), mode);
 	if (ready >= 0 && (write(ready, "", 1) != 1 || close(ready) < 0))
 		die(EXIT_FAIL, "start watch daemon: tell the parent: %s", strerror(errno));
 }

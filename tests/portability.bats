@@ -104,7 +104,7 @@ watch_round() {
 	wait_for adj_is "$pid" 330
 	# No word of a fallback: events and inotify both at work.
 	run cat "$T/watch.log"
-	assert_output "$(printf '%s\n' "oomguard-static: watch: 2 rules from $T/og.conf" \
+	assert_output "$(printf '%s\n' "oomguard-static: watch: 2 rules from $T/og.conf; new processes seen by the proc connector" \
 		"oomguard-static: set pid $h (hogx) OOM score 650: rule hog (exe)" \
 		"oomguard-static: set pid $pid (sleep) OOM score 330: rule svc (pidfile)")"
 }

@@ -270,7 +270,7 @@ forks() {
 	watch_start
 	grep -qx "oomguard: parse $T/og.conf:1: '7OO': not a score from -1000 to 1000" "$T/watch.log"
 	grep -qx "oomguard: parse $T/og.conf:2: 'exe=hogx': not an absolute path" "$T/watch.log"
-	grep -qx "oomguard: watch: 0 rules from $T/og.conf, 2 bad lines skipped" "$T/watch.log"
+	grep -qx "oomguard: watch: 0 rules from $T/og.conf, 2 bad lines skipped; new processes seen by the proc connector" "$T/watch.log"
 	kill -0 "$DPID"
 	conf "hog 700 exe=$T/hogx"
 	kill -HUP "$DPID"
@@ -543,7 +543,7 @@ EOF
 	assert_output "adj 320"
 	run cat "$T/ns.log"
 	assert_line --index 0 "oomguard: watch process events: none came for a probe process in 2 s (a PID namespace?); rescanning /proc every 1 s instead"
-	assert_line --index 1 "oomguard: watch: 1 rules from $T/og.conf"
+	assert_line --index 1 "oomguard: watch: 1 rules from $T/og.conf; new processes seen by a rescan every 1 s"
 	assert_line --index 2 --regexp "^oomguard: set pid [0-9]+ \\($U\\) OOM score 320: rule prot \\(comm\\)\$"
 }
 
