@@ -401,6 +401,39 @@ ns_prog() {
 	etc_same "$T/etc.before"
 }
 
+@test "--pidfile missing while redis-server runs with its own, or naming another process: refused, exit 1, the real one named" {
+	kit
+	ns test -x /etc/init.d/redis-server || fail "/etc/init.d/redis-server is not installed (.ci/run installs it)"
+	ns_prog a og-other
+	other=$pid
+	ns sh -c "echo $other >/run/other.pid"
+	etc_listing "$T/etc.before"
+	rc redis-server start
+	wait_for ns_pid /run/redis/redis-server.pid >/dev/null || fail "redis-server did not start: $(cat "$T/rc.out")"
+	p=$(ns_pid /run/redis/redis-server.pid)
+	want="the running daemon, pid $p, has /run/redis/redis-server.pid: give --pidfile /run/redis/redis-server.pid, or none"
+	run -1 OGN protect redis-server 200 --pidfile /run/redis.pid
+	assert_output --partial 'oomguard: protect redis-server: refused: --pidfile /run/redis.pid: '
+	assert_output --partial "$want"
+	run -1 OGN protect --dry-run redis-server 200 --pidfile /run/redis.pid
+	assert_output --partial "$want"
+	run -1 OGN protect redis-server 200 --pidfile /run/other.pid
+	assert_output --partial "$want"
+	assert_equal "$(adj_of "$p")" 0
+	assert_equal "$(adj_of "$other")" 0
+	etc_same "$T/etc.before"
+	run -0 OGN protect --dry-run redis-server 200 --pidfile /run/redis/redis-server.pid
+	assert_output --partial "pidfile /run/redis/redis-server.pid (given with --pidfile; it names the running daemon, pid $p)"
+	rc redis-server stop
+	wait_for test ! -e "/proc/$p"
+	# Stopped: a file naming another process is still refused; a missing one is taken.
+	run -1 OGN protect redis-server 200 --pidfile /run/other.pid
+	assert_output --partial "oomguard: protect redis-server: refused: --pidfile /run/other.pid names pid $other, not the daemon: "
+	run -0 OGN protect --dry-run redis-server 200 --pidfile /run/redis.pid
+	assert_output --partial 'pidfile /run/redis.pid (given with --pidfile; it names no running daemon now'
+	etc_same "$T/etc.before"
+}
+
 @test "the sink: a pidfile found under /run whose name has shell characters is never written, even root's" {
 	kit
 	sysconfig_script
