@@ -271,19 +271,52 @@ runsv_pid() {
 	ns cmp /etc/sv/og-svc/run "$T/run.orig"
 	snap /etc/oomguard.d/og-svc.conf 1
 	grep -qx "og-svc 250 exe=$T/daemon" "$T/copy.1"
-	# oomguard watch holds it at every restart.
-	nsenter -t "$NS_PID" -m -- /usr/sbin/oomguard watch </dev/null >"$T/watch.out" 2>&1 3>&- &
-	wait_for grep -q . "$T/watch.out" || true
+	# oomguard watch holds it at every restart (as its init script starts it).
+	ns rm -f /run/oomguard.pid
+	ns /usr/sbin/oomguard watch -b -P /run/oomguard.pid </dev/null >"$T/watch.out" 2>&1 3>&-
+	w=$(ns cat /run/oomguard.pid)
+	PIDS="$PIDS $w"
 	ns sv restart /etc/service/og-svc >/dev/null
 	wait_for runsv_pid "$p1" >/dev/null
 	wait_for adj_is "$(runsv_pid "$p1")" 250
 	run -0 OGN protect og-svc 250
 	assert_output --partial 'nothing changed'
-	assert_output --partial 'oomguard watch is running'
+	assert_output --partial "oomguard watch is running (pid $w, from /run/oomguard.pid)"
 	snap /etc/oomguard.d/og-svc.conf 2
 	cmp "$T/copy.1" "$T/copy.2"
 	run -0 OGN unprotect og-svc
 	etc_same "$T/etc.before"
+}
+
+@test "the watch is judged through its root-owned pidfile, not argv: a nobody process named 'oomguard watch' is not it; how to start it" {
+	kit
+	ns rm -f /run/oomguard.pid /etc/init.d/oomguard /etc/default/oomguard /etc/sysconfig/oomguard
+	cp /bin/sleep "$T/oomguard"
+	chmod 755 "$T/oomguard"
+	# shellcheck disable=SC2016 # expanded by the child bash
+	nsenter -t "$NS_PID" -m -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		bash -c 'exec -a "oomguard watch" "$1" 1000' bash "$T/oomguard" </dev/null >/dev/null 2>&1 3>&- &
+	spoof=$!
+	PIDS="$PIDS $spoof"
+	wait_for comm_is "$spoof" oomguard
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	refute_output --partial 'watch is running'
+	assert_output --partial 'oomguard watch is NOT running: start it: /usr/sbin/oomguard watch -b -P /run/oomguard.pid'
+	# Its pidfile, written by nobody, naming nobody's process: not the watch.
+	ns sh -c "echo $spoof >/run/oomguard.pid && chown nobody /run/oomguard.pid"
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	refute_output --partial 'watch is running'
+	ns rm -f /run/oomguard.pid
+	# Installed from the package: its init script.
+	ns install -m 755 "$TOP/sysvinit/oomguard" /etc/init.d/oomguard
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	assert_output --partial 'oomguard watch is NOT running: start it: /etc/init.d/oomguard start (with OOMGUARD_ENABLE=yes in /etc/default/oomguard)'
+	# The real one, as the init script starts it.
+	ns /usr/sbin/oomguard watch -b -P /run/oomguard.pid </dev/null >"$T/watch.out" 2>&1 3>&-
+	w=$(ns cat /run/oomguard.pid)
+	PIDS="$PIDS $w"
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	assert_output --partial "oomguard watch is running (pid $w, from /run/oomguard.pid)"
 }
 
 # A copy of sleep at $T/DIR/NAME, run in the namespace as root or (nobody)
