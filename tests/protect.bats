@@ -239,7 +239,7 @@ runsv_pid() {
 	p1=$(runsv_pid)
 	run -0 OGN protect og-svc 450
 	assert_output --partial 'created /etc/sv/og-svc/env/OOM_SCORE_ADJ'
-	assert_output --partial 'runs at 450 (read back: ok)'
+	assert_output --partial "pid $p1 (run by the supervisor of /etc/sv/og-svc) runs at 450 (read back: ok)"
 	assert_equal "$(adj_of "$p1")" 450
 	ns sv restart /etc/service/og-svc >/dev/null
 	wait_for runsv_pid "$p1" >/dev/null
@@ -532,6 +532,25 @@ og-t 100 exe=$T/daemon  # oomguard protect"
 	run -0 OGN unprotect og-t
 	snap /etc/oomguard.conf 2
 	cmp "$T/copy.0" "$T/copy.2"
+}
+
+@test "unprotect with the administrator's own table line left: says it still protects, not 'keeps its score until it restarts'" {
+	kit
+	run -0 OGN protect og-t 100 --exe "$T/daemon"
+	printf 'og-t 5 exe=/bin/true\n' | ns sh -c 'cat >>/etc/oomguard.conf'
+	run -0 OGN unprotect og-t
+	assert_output --partial 'removed /etc/oomguard.d/og-t.conf'
+	assert_line --regexp "^og-t: still protected by the administrator's own table line, not removed: /etc/oomguard.conf line [0-9]+ \(og-t 5 exe=/bin/true\)$"
+	refute_output --partial 'keeps its score'
+	ns cat /etc/oomguard.conf | grep -qx 'og-t 5 exe=/bin/true'
+}
+
+@test "a misspelled name: exit 3, asks to check the name; --exe only as a watch rule under that very name" {
+	kit
+	etc_listing "$T/etc.before"
+	run -3 OGN protect memcachd 100
+	assert_output "oomguard: find service memcachd: no init script, Upstart job, service directory or running process of that name: check the name (a typo? ls /etc/init.d); --exe PATH writes a watch rule under the name memcachd"
+	etc_same "$T/etc.before"
 }
 
 @test "oomguard protect without the tool next to it: exit 127, saying what is missing" {
