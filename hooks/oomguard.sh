@@ -39,6 +39,11 @@ oomguard_run() {
 	fi
 	if [ -n "$oomguard_out" ]; then
 		printf '%s\n' "$oomguard_out" | while IFS= read -r oomguard_line; do
+			# -p $$ sets the script's shell, not the daemon: say so.
+			# shellcheck disable=SC2295 # $$ is digits; posh matches a quoted part literally
+			case $oomguard_line in
+			*"pid $$ "*) oomguard_line="${oomguard_line%%pid $$ *}the init script's shell (pid $$, whose score ${oomguard_name:-the daemon} inherits) ${oomguard_line#*pid $$ }" ;;
+			esac
 			oomguard_say "$oomguard_line"
 		done || :
 	fi

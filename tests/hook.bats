@@ -141,6 +141,8 @@ matrix() {
 			if [ "$act" = start ] && [ -n "$want" ]; then
 				grep -qF "$want" "$T/r.err" || fail "$where: no '$want' warning: $(cat "$T/r.err")"
 				grep -q 'starting' "$T/r.err" || fail "$where: does not say it starts anyway"
+				[ "$case" != eacces ] || grep -q "write the init script's shell (pid [0-9]*, whose score [^ ]* inherits) oom_score_adj" "$T/r.err" ||
+					fail "$where: the pid set is not said to be the script's shell: $(cat "$T/r.err")"
 				assert_equal "$(cat "$T/r.adj")" 2
 			elif [ "$act" = start ]; then
 				[ ! -s "$T/r.err" ] || fail "$where: stderr: $(cat "$T/r.err")"

@@ -239,7 +239,7 @@ runsv_pid() {
 	p1=$(runsv_pid)
 	run -0 OGN protect og-svc 450
 	assert_output --partial 'created /etc/sv/og-svc/env/OOM_SCORE_ADJ'
-	assert_output --partial 'runs at 450 (read back: ok)'
+	assert_output --partial "pid $p1 (run by the supervisor of /etc/sv/og-svc) runs at 450 (read back: ok)"
 	assert_equal "$(adj_of "$p1")" 450
 	ns sv restart /etc/service/og-svc >/dev/null
 	wait_for runsv_pid "$p1" >/dev/null
@@ -271,19 +271,52 @@ runsv_pid() {
 	ns cmp /etc/sv/og-svc/run "$T/run.orig"
 	snap /etc/oomguard.d/og-svc.conf 1
 	grep -qx "og-svc 250 exe=$T/daemon" "$T/copy.1"
-	# oomguard watch holds it at every restart.
-	nsenter -t "$NS_PID" -m -- /usr/sbin/oomguard watch </dev/null >"$T/watch.out" 2>&1 3>&- &
-	wait_for grep -q . "$T/watch.out" || true
+	# oomguard watch holds it at every restart (as its init script starts it).
+	ns rm -f /run/oomguard.pid
+	ns /usr/sbin/oomguard watch -b -P /run/oomguard.pid </dev/null >"$T/watch.out" 2>&1 3>&-
+	w=$(ns cat /run/oomguard.pid)
+	PIDS="$PIDS $w"
 	ns sv restart /etc/service/og-svc >/dev/null
 	wait_for runsv_pid "$p1" >/dev/null
 	wait_for adj_is "$(runsv_pid "$p1")" 250
 	run -0 OGN protect og-svc 250
 	assert_output --partial 'nothing changed'
-	assert_output --partial 'oomguard watch is running'
+	assert_output --partial "oomguard watch is running (pid $w, from /run/oomguard.pid)"
 	snap /etc/oomguard.d/og-svc.conf 2
 	cmp "$T/copy.1" "$T/copy.2"
 	run -0 OGN unprotect og-svc
 	etc_same "$T/etc.before"
+}
+
+@test "the watch is judged through its root-owned pidfile, not argv: a nobody process named 'oomguard watch' is not it; how to start it" {
+	kit
+	ns rm -f /run/oomguard.pid /etc/init.d/oomguard /etc/default/oomguard /etc/sysconfig/oomguard
+	cp /bin/sleep "$T/oomguard"
+	chmod 755 "$T/oomguard"
+	# shellcheck disable=SC2016 # expanded by the child bash
+	nsenter -t "$NS_PID" -m -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		bash -c 'exec -a "oomguard watch" "$1" 1000' bash "$T/oomguard" </dev/null >/dev/null 2>&1 3>&- &
+	spoof=$!
+	PIDS="$PIDS $spoof"
+	wait_for comm_is "$spoof" oomguard
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	refute_output --partial 'watch is running'
+	assert_output --partial 'oomguard watch is NOT running: start it: /usr/sbin/oomguard watch -b -P /run/oomguard.pid'
+	# Its pidfile, written by nobody, naming nobody's process: not the watch.
+	ns sh -c "echo $spoof >/run/oomguard.pid && chown nobody /run/oomguard.pid"
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	refute_output --partial 'watch is running'
+	ns rm -f /run/oomguard.pid
+	# Installed from the package: its init script.
+	ns install -m 755 "$TOP/sysvinit/oomguard" /etc/init.d/oomguard
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	assert_output --partial 'oomguard watch is NOT running: start it: /etc/init.d/oomguard start (with OOMGUARD_ENABLE=yes in /etc/default/oomguard)'
+	# The real one, as the init script starts it.
+	ns /usr/sbin/oomguard watch -b -P /run/oomguard.pid </dev/null >"$T/watch.out" 2>&1 3>&-
+	w=$(ns cat /run/oomguard.pid)
+	PIDS="$PIDS $w"
+	run -0 OGN protect --dry-run og-w 100 --exe "$T/daemon"
+	assert_output --partial "oomguard watch is running (pid $w, from /run/oomguard.pid)"
 }
 
 # A copy of sleep at $T/DIR/NAME, run in the namespace as root or (nobody)
@@ -401,6 +434,39 @@ ns_prog() {
 	etc_same "$T/etc.before"
 }
 
+@test "--pidfile missing while redis-server runs with its own, or naming another process: refused, exit 1, the real one named" {
+	kit
+	ns test -x /etc/init.d/redis-server || fail "/etc/init.d/redis-server is not installed (.ci/run installs it)"
+	ns_prog a og-other
+	other=$pid
+	ns sh -c "echo $other >/run/other.pid"
+	etc_listing "$T/etc.before"
+	rc redis-server start
+	wait_for ns_pid /run/redis/redis-server.pid >/dev/null || fail "redis-server did not start: $(cat "$T/rc.out")"
+	p=$(ns_pid /run/redis/redis-server.pid)
+	want="the running daemon, pid $p, has /run/redis/redis-server.pid: give --pidfile /run/redis/redis-server.pid, or none"
+	run -1 OGN protect redis-server 200 --pidfile /run/redis.pid
+	assert_output --partial 'oomguard: protect redis-server: refused: --pidfile /run/redis.pid: '
+	assert_output --partial "$want"
+	run -1 OGN protect --dry-run redis-server 200 --pidfile /run/redis.pid
+	assert_output --partial "$want"
+	run -1 OGN protect redis-server 200 --pidfile /run/other.pid
+	assert_output --partial "$want"
+	assert_equal "$(adj_of "$p")" 0
+	assert_equal "$(adj_of "$other")" 0
+	etc_same "$T/etc.before"
+	run -0 OGN protect --dry-run redis-server 200 --pidfile /run/redis/redis-server.pid
+	assert_output --partial "pidfile /run/redis/redis-server.pid (given with --pidfile; it names the running daemon, pid $p)"
+	rc redis-server stop
+	wait_for test ! -e "/proc/$p"
+	# Stopped: a file naming another process is still refused; a missing one is taken.
+	run -1 OGN protect redis-server 200 --pidfile /run/other.pid
+	assert_output --partial "oomguard: protect redis-server: refused: --pidfile /run/other.pid names pid $other, not the daemon: "
+	run -0 OGN protect --dry-run redis-server 200 --pidfile /run/redis.pid
+	assert_output --partial 'pidfile /run/redis.pid (given with --pidfile; it names no running daemon now'
+	etc_same "$T/etc.before"
+}
+
 @test "the sink: a pidfile found under /run whose name has shell characters is never written, even root's" {
 	kit
 	sysconfig_script
@@ -466,6 +532,25 @@ og-t 100 exe=$T/daemon  # oomguard protect"
 	run -0 OGN unprotect og-t
 	snap /etc/oomguard.conf 2
 	cmp "$T/copy.0" "$T/copy.2"
+}
+
+@test "unprotect with the administrator's own table line left: says it still protects, not 'keeps its score until it restarts'" {
+	kit
+	run -0 OGN protect og-t 100 --exe "$T/daemon"
+	printf 'og-t 5 exe=/bin/true\n' | ns sh -c 'cat >>/etc/oomguard.conf'
+	run -0 OGN unprotect og-t
+	assert_output --partial 'removed /etc/oomguard.d/og-t.conf'
+	assert_line --regexp "^og-t: still protected by the administrator's own table line, not removed: /etc/oomguard.conf line [0-9]+ \(og-t 5 exe=/bin/true\)$"
+	refute_output --partial 'keeps its score'
+	ns cat /etc/oomguard.conf | grep -qx 'og-t 5 exe=/bin/true'
+}
+
+@test "a misspelled name: exit 3, asks to check the name; --exe only as a watch rule under that very name" {
+	kit
+	etc_listing "$T/etc.before"
+	run -3 OGN protect memcachd 100
+	assert_output "oomguard: find service memcachd: no init script, Upstart job, service directory or running process of that name: check the name (a typo? ls /etc/init.d); --exe PATH writes a watch rule under the name memcachd"
+	etc_same "$T/etc.before"
 }
 
 @test "oomguard protect without the tool next to it: exit 127, saying what is missing" {
