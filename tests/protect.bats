@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2030,SC2031 # each test adds to its own PIDS
 # oomguard protect / unprotect (protect/oomguard-protect, oomguard-protect(8))
 # against real programs: Debian's memcached, redis-server and nginx through
 # their own init scripts, a sysconfig-style script, runit's runsvdir, a real
