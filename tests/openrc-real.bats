@@ -164,7 +164,7 @@ lines_of() { wc -l <"$1"; }
 	bg_service memcd
 	conf memcd 'OOM_SCORE_ADJ=-500' "$HOOK"
 	run -0 rc memcd start
-	assert_line --partial 'oomguard: write pid '
+	assert_line --regexp "^oomguard: write the init script's shell \(pid [0-9]+, whose score memcd inherits\) oom_score_adj -500: Permission denied"
 	assert_line --partial 'Permission denied'
 	assert_line --partial 'oomguard: protect memcd: failed (exit 1); starting it anyway'
 	assert_equal "$(adj_of "$(pid_of memcd)")" 0
