@@ -14,6 +14,7 @@ load common
 DAEMONS="memcached redis-server nginx"
 KEEP_SHARE=
 KEEP_MCPID=
+KEEP_STATE=
 INSTALLED_BIN=
 NEWCOMER_WAITER="/usr/local/sbin/oomguard -n 300 -f /run/memcached.pid"
 
@@ -44,6 +45,10 @@ local_setup() {
 	[ -d /usr/share/oomguard ] && KEEP_SHARE=1 || KEEP_SHARE=
 	# memcached's own -P pidfile (/etc/memcached.conf) outlives it.
 	[ -e /run/memcached/memcached.pid ] && KEEP_MCPID=1 || KEEP_MCPID=
+	# service(8) clears OOMGUARD_STATE_DIR: the newcomer's waiter writes
+	# its record in the host's /run/oomguard, which must not outlive us.
+	[ -e /run/oomguard/memcached ] && fail "/run/oomguard/memcached exists: the newcomer test writes it and would remove it"
+	[ -d /run/oomguard ] && KEEP_STATE=1 || KEEP_STATE=
 	INSTALLED_BIN=
 }
 
@@ -54,6 +59,8 @@ local_teardown() {
 	done
 	rm -f /usr/share/oomguard/oomguard.sh /lib/lsb/init-functions.d/50-oomguard /etc/oomguard.conf
 	[ -n "$KEEP_MCPID" ] || rm -f /run/memcached/memcached.pid
+	rm -f /run/oomguard/memcached
+	[ -n "$KEEP_STATE" ] || rmdir /run/oomguard 2>/dev/null || true
 	[ -n "$KEEP_SHARE" ] || rmdir /usr/share/oomguard 2>/dev/null || true
 	# Waiters of ours still there (a failed test): by the path only we use.
 	for p in $(pgrep -f "^$T/bin/oomguard") $(pgrep -f "^$NEWCOMER_WAITER"); do
@@ -240,6 +247,9 @@ by_init_functions() {
 	assert_success
 	assert_line "pid $p's current OOM score adjust value: 300"
 	wait_for newcomer_waiter_gone
+	# Its record is in the real state directory, where check looks.
+	grep -q "^done	[0-9]*	$p	300	/etc/default/memcached	" /run/oomguard/memcached ||
+		fail "record: $(cat /run/oomguard/memcached 2>&1)"
 	run service memcached stop 3>&-
 	assert_success
 	wait_for daemon_gone memcached
