@@ -1,0 +1,218 @@
+/* The OOM killer's reports (oomlog.h), parsed without trusting the name.
+ * The victim's name sits between the PID and the fields the kernel adds;
+ * none of those fields holds a ')', so the name ends at the line's last
+ * ')' and whatever a crafted name holds stays inside it.  What follows
+ * must then be the kernel's fields exactly, or the line is not a kill. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "oomlog.h"
+
+#define LINE_MAX_KILL 512	/* a kill line is under 300 bytes */
+
+/* The fields after the name, in every form since 2.6.32 (oom_kill.c):
+ *   2.6.32          ""
+ *   2.6.39 .. 4.4   " total-vm:NkB, anon-rss:NkB, file-rss:NkB"
+ *   4.5 ..          ", shmem-rss:NkB" added
+ *   4.19? .. 5.x    ", UID:N pgtables:NkB oom_score_adj:N" added
+ * Each known key once, a number after each, "kB" where the kernel puts it;
+ * any other text, and the line is not taken. */
+static const struct {
+	const char *key;
+	int kb;
+} fields[] = {
+	{ "total-vm:", 1 }, { "anon-rss:", 1 }, { "file-rss:", 1 }, { "shmem-rss:", 1 },
+	{ "UID:", 0 }, { "pgtables:", 1 }, { "oom_score_adj:", 0 }
+};
+#define NFIELDS (sizeof fields / sizeof *fields)
+
+/* A decimal number at *p (a sign only where allowed); advances *p. */
+static int number(const char **p, int sign, long long max, long long *v)
+{
+	const char *s = *p;
+	int neg = 0;
+	long long n = 0;
+
+	if (sign && *s == '-')
+		neg = 1, s++;
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (max - (*s - '0')) / 10)
+			return -1;
+		n = n * 10 + (*s - '0');
+	}
+	*v = neg ? -n : n;
+	*p = s;
+	return 0;
+}
+
+static int tail(const char *p, struct oomkill *k)
+{
+	size_t i, last = 0;
+	int seen = 0;
+
+	while (*p) {
+		long long v;
+
+		/* ", " or " " between fields: the kernel has both. */
+		if (!strncmp(p, ", ", 2) && seen)
+			p += 2;
+		else if (*p == ' ')
+			p++;
+		else
+			return -1;
+		for (i = seen ? last + 1 : 0; i < NFIELDS; i++)
+			if (!strncmp(p, fields[i].key, strlen(fields[i].key)))
+				break;
+		/* In the kernel's order, total-vm first, each once. */
+		if (i == NFIELDS || (!seen && i != 0))
+			return -1;
+		p += strlen(fields[i].key);
+		if (number(&p, i == NFIELDS - 1, i == NFIELDS - 1 ? SCORE_MAX : LLONG_MAX, &v) < 0
+		    || (fields[i].kb && strncmp(p, "kB", 2)))
+			return -1;
+		p += fields[i].kb ? 2 : 0;
+		if (i == 4)
+			k->uid = v > 4294967294LL ? -1 : (long)v;
+		else if (i == NFIELDS - 1)
+			k->adj = v < SCORE_MIN ? OOMLOG_NONE : (int)v;
+		seen = 1;
+		last = i;
+	}
+	return 0;
+}
+
+/* "Killed process PID (COMM)TAIL", or RHEL 6's "Killed process PID, UID
+ * N, (COMM)TAIL", in buf (NUL-terminated, no newline). */
+static int killed(const char *p, struct oomkill *k)
+{
+	const char *open, *close;
+	long long v;
+
+	if (strncmp(p, "Killed process ", 15))
+		return 0;
+	p += 15;
+	if (number(&p, 0, PID_LIMIT, &v) < 0 || v < 1)
+		return 0;
+	k->pid = (int)v;
+	k->uid = -1;
+	k->adj = OOMLOG_NONE;
+	if (!strncmp(p, ", UID ", 6)) {
+		p += 6;
+		if (number(&p, 0, 4294967294LL, &v) < 0 || *p++ != ',')
+			return 0;
+		k->uid = (long)v;
+	}
+	if (strncmp(p, " (", 2))
+		return 0;
+	open = p + 2;
+	if (!(close = strrchr(open, ')')) || close == open
+	    || (size_t)(close - open) >= sizeof k->comm)
+		return 0;
+	memcpy(k->comm, open, (size_t)(close - open));
+	k->comm[close - open] = '\0';
+	return tail(close + 1, k) == 0;
+}
+
+int oomlog_parse_msg(const char *msg, size_t len, struct oomkill *k)
+{
+	static const char cg[] = "Memory cgroup out of memory: ", all[] = "Out of memory: ";
+	char buf[LINE_MAX_KILL];
+	const char *p = buf;
+
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+		len--;
+	/* A NUL inside: not one line of the kernel's. */
+	if (len >= sizeof buf || memchr(msg, '\0', len))
+		return 0;
+	memcpy(buf, msg, len);
+	buf[len] = '\0';
+	k->memcg = 0;
+	if (!strncmp(p, cg, sizeof cg - 1))
+		p += sizeof cg - 1, k->memcg = 1;
+	else if (!strncmp(p, all, sizeof all - 1))
+		p += sizeof all - 1;
+	return killed(p, k);
+}
+
+/* /dev/kmsg writes a byte below ' ', above '~', and '\' as \xHH
+ * (printk.c): the name as the process set it. */
+static void unescape(char *s)
+{
+	char *w = s, hex[3] = { 0, 0, 0 };
+
+	for (; *s; s++) {
+		hex[0] = s[1] ? s[2] : 0;
+		hex[1] = hex[0] ? s[3] : 0;
+		if (s[0] == '\\' && s[1] == 'x' && hex[0] && hex[1]
+		    && strspn(hex, "0123456789abcdefABCDEF") == 2 && strtol(hex, NULL, 16)) {
+			*w++ = (char)strtol(hex, NULL, 16);
+			s += 3;
+		} else
+			*w++ = *s;
+	}
+	*w = '\0';
+}
+
+int oomlog_parse_kmsg(const char *rec, size_t len, struct oomkill *k)
+{
+	char hdr[80];
+	const char *semi, *nl, *p = hdr;
+	size_t hlen;
+	long long pri, seq, us;
+
+	/* The prefix, NUL-terminated: the record itself need not be. */
+	semi = memchr(rec, ';', len < sizeof hdr ? len : sizeof hdr - 1);
+	if (!semi)
+		return 0;
+	hlen = (size_t)(semi - rec);
+	memcpy(hdr, rec, hlen);
+	hdr[hlen] = '\0';
+	if (number(&p, 0, LLONG_MAX, &pri) < 0 || *p++ != ','
+	    || number(&p, 0, LLONG_MAX, &seq) < 0 || *p++ != ','
+	    || number(&p, 0, LLONG_MAX, &us) < 0 || (*p != ',' && *p))
+		return 0;
+	/* Facility 0: the kernel's.  devkmsg_write() gives a writer's record
+	 * LOG_USER when it asks for 0. */
+	if (pri >> 3)
+		return 0;
+	/* The text ends at the first newline; " KEY=VALUE" lines follow. */
+	len -= hlen + 1;
+	nl = memchr(semi + 1, '\n', len);
+	if (!oomlog_parse_msg(semi + 1, nl ? (size_t)(nl - semi - 1) : len, k))
+		return 0;
+	unescape(k->comm);
+	k->us = us;
+	return 1;
+}
+
+int oomlog_parse_syslog(const char *line, size_t len, struct oomkill *k)
+{
+	char buf[LINE_MAX_KILL + 40];
+	const char *p = buf;
+	long long pri, s, us = -1, frac;
+
+	if (len >= sizeof buf || memchr(line, '\0', len))
+		return 0;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	if (*p++ != '<' || number(&p, 0, 191, &pri) < 0 || *p++ != '>' || pri >> 3)
+		return 0;
+	/* "[%5lu.%06lu] ", with printk.time */
+	if (*p == '[') {
+		p++;
+		while (*p == ' ')
+			p++;
+		if (number(&p, 0, LLONG_MAX / 1000000 - 1, &s) < 0 || *p++ != '.'
+		    || number(&p, 0, 999999, &frac) < 0 || *p++ != ']' || *p++ != ' ')
+			return 0;
+		us = s * 1000000 + frac;
+	}
+	if (!oomlog_parse_msg(p, strlen(p), k))
+		return 0;
+	k->us = us;
+	return 1;
+}
