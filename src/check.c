@@ -19,6 +19,7 @@
 #include "rules.h"
 #include "score.h"
 #include "state.h"
+#include "witness.h"
 
 /* No score could be read: outside -1000..1000 and the legacy scale. */
 #define ADJ_UNKNOWN (SCORE_MIN - 1)
@@ -28,36 +29,59 @@ struct report {
 	int bad;
 	int cap;	/* CAP_SYS_RESOURCE here: 1, 0, -1 unknown */
 	int watch;	/* a watch of this table runs */
+	int killed;	/* a protected process was OOM-killed, unacknowledged */
 	struct report_rows rows;
+	struct witness wit;
 };
+
+/* check's exit status for an OOM kill of a protected process not yet
+ * acknowledged: the nagios format's CRITICAL, in every format. */
+#define CHECK_KILLED 2
+
+/* Statuses that leave a rule holding: a kill of a process whose rule
+ * raised it (it was meant to die first), or one acknowledged. */
+static int fine(const char *status)
+{
+	static const char *const ok[] = { "ok", "idle", "unchecked", "acknowledged",
+					  "unattributed", "intended" };
+	size_t i;
+
+	for (i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (!strcmp(status, ok[i]))
+			return 1;
+	return 0;
+}
 
 static void row(struct report *rep, const struct rule *r, const struct pinfo *p, int now,
 		const char *status, const char *detail)
 {
-	char pid[16] = "-", val[16] = "-", comm[80], name[4 * CONF_NAME_MAX], det[4096];
+	char pid[16] = "-", val[16] = "-", want[16] = "-", comm[80], name[4 * CONF_NAME_MAX],
+	     det[4096];
 
 	/* Every field, escaped here: a process name, a program's path, a
 	 * pidfile's may hold a tab, a newline or ESC, and escaped the tsv keeps
 	 * its seven fields, the text its one line per row, and a terminal
 	 * gets no control sequence. */
 	msg_esc(comm, sizeof comm, p ? p->comm : "-");
-	msg_esc(name, sizeof name, r->name);
+	msg_esc(name, sizeof name, *r->name ? r->name : "-");
 	msg_esc(det, sizeof det, *detail ? detail : "-");
 	if (p)
 		snprintf(pid, sizeof pid, "%d", p->pid);
 	if (p && now != ADJ_UNKNOWN)
 		snprintf(val, sizeof val, "%d", now);
-	if (strcmp(status, "ok") && strcmp(status, "idle") && strcmp(status, "unchecked"))
+	if (r->score != REPORT_NONE)
+		snprintf(want, sizeof want, "%d", r->score);
+	if (!fine(status))
 		rep->bad = 1;
 	if (rep->fmt > REPORT_TSV)
 		report_add(&rep->rows, r->name, p ? p->pid : 0, p ? p->comm : NULL, r->score,
 			   p && now != ADJ_UNKNOWN ? now : REPORT_NONE, status, detail);
 	else if (rep->fmt == REPORT_TSV)
-		printf("%s\t%s\t%s\t%d\t%s\t%s\t%s\n", name, pid, comm,
-		       r->score, val, status, det);
+		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, pid, comm,
+		       want, val, status, det);
 	else
-		printf("%-16s %7s %-15s %5d %5s  %s%s%s\n", name, pid, comm,
-		       r->score, val, status, *detail ? ": " : "", *detail ? det : "");
+		printf("%-16s %7s %-15s %5s %5s  %s%s%s\n", name, pid, comm,
+		       want, val, status, *detail ? ": " : "", *detail ? det : "");
 }
 
 /* Children of p that run another program and inherit its protection: with
@@ -228,6 +252,86 @@ static void check_state(struct report *rep, const struct conf *c, const struct s
 	}
 }
 
+/* A kill, as a row: the rule's name and score, the victim's PID and name
+ * as the kernel printed them, and when. */
+static void kill_row(struct report *rep, struct wkill *wk, const char *status, const char *why)
+{
+	struct rule r;
+	struct pinfo p;
+	char detail[400], when[64] = "at a time the log does not give (no printk.time)",
+	     adj[64] = "", uid[40] = "";
+	long long t = witness_wall(&wk->k);
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	memset(&r, 0, sizeof r);
+	memset(&p, 0, sizeof p);
+	snprintf(r.name, sizeof r.name, "%s", wk->rule);
+	r.score = wk->rule[0] ? wk->score : REPORT_NONE;
+	p.pid = wk->k.pid;
+	snprintf(p.comm, sizeof p.comm, "%.*s", (int)sizeof p.comm - 1, wk->k.comm);
+	if (t >= 0 && localtime_r(&tt, &tm))
+		strftime(when, sizeof when, "at %Y-%m-%d %H:%M:%S %z", &tm);
+	if (wk->k.adj != OOMLOG_NONE)
+		snprintf(adj, sizeof adj, ", oom_score_adj %d at the kill", wk->k.adj);
+	if (wk->k.uid >= 0)
+		snprintf(uid, sizeof uid, ", uid %ld", wk->k.uid);
+	snprintf(detail, sizeof detail, "OOM-killed %s%s%s%s%s", when, adj, uid,
+		 wk->k.memcg ? ", by a memory cgroup's limit" : "", why);
+	wk->shown = 1;
+	row(rep, &r, &p, ADJ_UNKNOWN, status, detail);
+	if (rep->fmt > REPORT_TSV) {
+		rep->rows.v[rep->rows.n - 1].killed_at = t;
+		rep->rows.v[rep->rows.n - 1].killed_adj = wk->k.adj == OOMLOG_NONE ? REPORT_NONE
+							   : wk->k.adj;
+	}
+}
+
+/* The kills given to rule NAME ("" for all that are left): after its rows,
+ * so that a monitor sees them as the rule's. */
+static void kill_rows(struct report *rep, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rep->wit.n; i++) {
+		struct wkill *wk = &rep->wit.v[i];
+
+		if (wk->shown || (*name && strcmp(wk->rule, name)) || (!*name && !wk->rule[0]))
+			continue;
+		if (wk->acked)
+			kill_row(rep, wk, "acknowledged", "");
+		else if (wk->score > 0)
+			kill_row(rep, wk, "intended", ": the rule raised it to die first");
+		else {
+			rep->killed = 1;
+			kill_row(rep, wk, "killed", "; once seen: oomguard check --ack");
+		}
+	}
+}
+
+/* The kills no rule's process is known for, and those the log lost. */
+static void host_kill_rows(struct report *rep)
+{
+	struct rule r;
+	char detail[300];
+	size_t i;
+
+	kill_rows(rep, "");
+	for (i = 0; i < rep->wit.n; i++)
+		if (!rep->wit.v[i].shown)
+			kill_row(rep, &rep->wit.v[i], "unattributed",
+				 rep->wit.v[i].acked ? " (acknowledged)" : ": no process a rule set had "
+				 "this PID then");
+	if (rep->wit.unseen <= 0)
+		return;
+	memset(&r, 0, sizeof r);
+	r.score = REPORT_NONE;
+	snprintf(detail, sizeof detail, "%ld OOM kills not seen (log wrapped): the kernel "
+		 "counted them (oom_kill in /proc/vmstat), its log no longer holds them; once "
+		 "seen: oomguard check --ack", rep->wit.unseen);
+	row(rep, &r, NULL, ADJ_UNKNOWN, "unseen", detail);
+}
+
 /* The bad lines of the table, after the rules: a row each, named by
  * FILE:LINE (unique, where a service name may be given twice). */
 static void bad_rows(struct report *rep, const struct conf *c)
@@ -330,7 +434,7 @@ static int watch_runs(const char *table, const struct pstat *v, size_t n)
 
 struct check_opts {
 	const char *path, *output;
-	int named;
+	int named, ack;
 	enum report_format fmt;
 };
 
@@ -351,6 +455,7 @@ static void parse_opts(int argc, char **argv, struct check_opts *o)
 		{ "config", required_argument, 0, 'c' },
 		{ "format", required_argument, 0, 'F' },
 		{ "output", required_argument, 0, 'o' },
+		{ "ack", no_argument, 0, 'A' },
 		{ 0, 0, 0, 0 }
 	};
 	char why[320] = "";
@@ -368,6 +473,8 @@ static void parse_opts(int argc, char **argv, struct check_opts *o)
 			o->path = optarg, o->named = 1;
 		else if (c == 'o')
 			o->output = optarg;
+		else if (c == 'A')
+			o->ack = 1;
 		else if (c == 'F' && (f = report_format(optarg)) >= 0)
 			o->fmt = (enum report_format)f;
 		else if (*why)
@@ -454,7 +561,7 @@ static int empty(const struct check_opts *o, const struct conf *c, size_t record
 
 /* The rows: every rule, every service a hook recorded (and no rule names),
  * then every bad line.  The number of records. */
-static size_t check_all(struct report *rep, const struct conf *c, const char *path)
+static size_t check_all(struct report *rep, const struct conf *c, const char *path, int ack)
 {
 	int *pf_pid = calloc(c->n + 1, sizeof *pf_pid);
 	unsigned long long *pf_start = calloc(c->n + 1, sizeof *pf_start);
@@ -472,14 +579,25 @@ static size_t check_all(struct report *rep, const struct conf *c, const char *pa
 	n = proc_scan(&v);
 	rep->cap = proc_cap_resource();
 	rep->watch = watch_runs(path, v, n);
-	for (k = 0; k < c->n; k++)
+	witness_load(&rep->wit);
+	if (rep->wit.read_err)
+		say("check: read the kernel log: %s: its OOM kills are not shown",
+		    strerror(rep->wit.read_err));
+	witness_attribute(&rep->wit, sv, ns);
+	if (ack && witness_ack(&rep->wit) < 0)
+		give_up(rep->fmt, EXIT_FAIL, "check --ack: the acknowledgement could not be recorded");
+	for (k = 0; k < c->n; k++) {
 		check_rule(rep, c, k, pf_pid, pf_start, v, n);
+		kill_rows(rep, c->rules[k].name);
+	}
 	check_state(rep, c, sv, ns);
+	host_kill_rows(rep);
 	bad_rows(rep, c);
 	free(sv);
 	free(v);
 	free(pf_pid);
 	free(pf_start);
+	witness_free(&rep->wit);
 	return ns;
 }
 
@@ -497,7 +615,7 @@ static int verdict(const struct report *rep, const struct conf *c, const char *n
 		return report_print(rep->fmt, &rep->rows);
 	if (rep->fmt > REPORT_TSV && report_print(rep->fmt, &rep->rows) != EXIT_OK)
 		rc = EXIT_FAIL;
-	return c->nbad ? EXIT_USAGE : rc;
+	return c->nbad ? EXIT_USAGE : rep->killed ? CHECK_KILLED : rc;
 }
 
 int check_main(int argc, char **argv)
@@ -520,7 +638,7 @@ int check_main(int argc, char **argv)
 	/* A file refused as untrusted (said on stderr) is a rule not held. */
 	rep.bad = c.refused > 0;
 	/* Empty: no rule, no bad line, and no service a hook has recorded. */
-	is_empty = empty(&o, &c, check_all(&rep, &c, o.path), none, sizeof none);
+	is_empty = empty(&o, &c, check_all(&rep, &c, o.path, o.ack), none, sizeof none);
 	rep.bad |= is_empty;
 	rc = verdict(&rep, &c, is_empty ? none : NULL);
 	conf_free(&c);

@@ -26,6 +26,10 @@ static const struct {
 	{ "ok", 0, 0 }, { "idle", 0, 0 }, { "unchecked", 0, 0 },
 	{ "not running", 2, 1 }, { "stale", 2, 1 }, { "differs", 2, 1 },
 	{ "risk", 1, 1 }, { "spawner", 1, 1 }, { "claimed", 1, 1 }, { "gone", 1, 1 },
+	/* OOM kills: of a process a rule protected (score 0 or below), one it
+	 * raised, one acknowledged, one of no rule's, and those the log lost. */
+	{ "killed", 2, 2 }, { "intended", 0, 0 }, { "acknowledged", 0, 0 },
+	{ "unattributed", 0, 0 }, { "unseen", 1, 1 },
 	{ "bad line", 3, 3 }
 };
 #define NSTATUSES (sizeof statuses / sizeof *statuses)
@@ -82,6 +86,8 @@ void report_add(struct report_rows *rs, const char *rule, int pid, const char *c
 	r->pid = pid;
 	r->want = want;
 	r->now = now;
+	r->killed_at = -1;
+	r->killed_adj = REPORT_NONE;
 }
 
 void report_free(struct report_rows *rs)
@@ -243,7 +249,7 @@ static void nagios_value(const struct report_rows *rs, const struct group *g)
 static void nagios_row(const struct report_row *r)
 {
 	printf("%s: ", states[row_state(r)]);
-	put_esc(r->rule, ESC_TEXT);
+	put_esc(*r->rule ? r->rule : "(no rule)", ESC_TEXT);
 	if (r->pid) {
 		printf(": pid %d (", r->pid);
 		put_esc(r->comm, ESC_TEXT);
@@ -281,12 +287,14 @@ static int nagios_summary(const struct report_rows *rs, size_t *count)
 			if (g.state != st)
 				continue;
 			fputs(named++ ? ", " : "", stdout);
-			put_esc(rs->v[g.worst].rule, ESC_TEXT);
+			put_esc(*rs->v[g.worst].rule ? rs->v[g.worst].rule : "(no rule)", ESC_TEXT);
 			fputs(" ", stdout);
 			put_esc(rs->v[g.worst].status, ESC_TEXT);
 		}
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
+		if (!*rs->v[i].rule)
+			continue;	/* the host's OOM kills: no rule */
 		count[0]++;
 		count[g.state ? 3 : g.any_ok ? 1 : 2]++;
 	}
@@ -319,9 +327,14 @@ static int print_nagios(const struct report_rows *rs)
 	return worst;
 }
 
+static void prom_family_of(const char *name, const char *help, const char *type)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
 static void prom_family(const char *name, const char *help)
 {
-	printf("# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	prom_family_of(name, help, "gauge");
 }
 
 static void prom_rule(const char *metric, const char *rule)
@@ -329,6 +342,50 @@ static void prom_rule(const char *metric, const char *rule)
 	printf("%s{rule=\"", metric);
 	put_esc(rule, ESC_PROM);
 	fputs("\"", stdout);
+}
+
+static int kill_row(const struct report_row *r)
+{
+	return r->killed_at != -1 || !strcmp(r->status, "killed") || !strcmp(r->status, "intended")
+	       || !strcmp(r->status, "acknowledged") || !strcmp(r->status, "unattributed");
+}
+
+/* OOM kills since boot, per rule (0 for none: a counter that appears only
+ * after its first kill hides that first kill from rate()), then those of no
+ * rule, then those the log lost.  A ring buffer that wraps with no watch
+ * running to record it lowers the count: a reset, to Prometheus. */
+static void prom_kills(const struct report_rows *rs)
+{
+	struct group g;
+	size_t i, j;
+	long none = 0, unseen = 0;
+
+	prom_family_of("oomguard_oom_kills_total", "OOM kills since boot of processes the "
+		       "rule covered, as known (the kernel log, the watch's record).", "counter");
+	for (i = 0; i < rs->n; i += g.n) {
+		int n = 0;
+
+		group_at(rs, i, &g);
+		for (j = g.first; j < g.first + g.n; j++)
+			n += kill_row(&rs->v[j]);
+		if (!*rs->v[i].rule) {
+			none += n;
+			for (j = g.first; j < g.first + g.n; j++)
+				if (!strcmp(rs->v[j].status, "unseen"))
+					unseen += strtol(rs->v[j].detail, NULL, 10);
+			continue;
+		}
+		if (rs->v[i].want == REPORT_NONE && !n)
+			continue;	/* a bad line */
+		prom_rule("oomguard_oom_kills_total", rs->v[i].rule);
+		printf("} %d\n", n);
+	}
+	prom_family_of("oomguard_oom_kills_unattributed_total", "OOM kills since boot of "
+		       "processes no rule is known to have covered.", "counter");
+	printf("oomguard_oom_kills_unattributed_total %ld\n", none);
+	prom_family("oomguard_oom_kills_unseen", "OOM kills the kernel counted that its log "
+		    "lost before they were read, not acknowledged.");
+	printf("oomguard_oom_kills_unseen %ld\n", unseen);
 }
 
 static void prom_statuses(const struct report_rows *rs)
@@ -340,6 +397,8 @@ static void prom_statuses(const struct report_rows *rs)
 		    "or one for none.");
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
+		if (!*rs->v[i].rule)
+			continue;
 		for (s = 0; s < NSTATUSES; s++) {
 			int n = 0;
 
@@ -360,14 +419,16 @@ static int print_prom(const struct report_rows *rs)
 	prom_family("oomguard_rule_ok", "1 if the rule holds (ok, idle or unchecked), else 0.");
 	for (i = 0; i < rs->n; i += g.n) {
 		group_at(rs, i, &g);
-		prom_rule("oomguard_rule_ok", rs->v[i].rule);
-		printf("} %d\n", g.state == NAGIOS_OK);
 		if (g.state > worst)
 			worst = g.state;
+		if (!*rs->v[i].rule)
+			continue;	/* the host's OOM kills: below */
+		prom_rule("oomguard_rule_ok", rs->v[i].rule);
+		printf("} %d\n", g.state == NAGIOS_OK);
 	}
 	prom_family("oomguard_score_adj", "The oom_score_adj of each process the rule governs.");
 	for (i = 0; i < rs->n; i++)
-		if (rs->v[i].pid && rs->v[i].now != REPORT_NONE) {
+		if (rs->v[i].pid && rs->v[i].now != REPORT_NONE && *rs->v[i].rule) {
 			prom_rule("oomguard_score_adj", rs->v[i].rule);
 			printf(",pid=\"%d\"} %d\n", rs->v[i].pid, rs->v[i].now);
 		}
@@ -380,6 +441,7 @@ static int print_prom(const struct report_rows *rs)
 		printf("} %d\n", rs->v[i].want);
 	}
 	prom_statuses(rs);
+	prom_kills(rs);
 	prom_family("oomguard_check_timestamp_seconds", "When the check ran.");
 	printf("oomguard_check_timestamp_seconds %lld\n", (long long)time(NULL));
 	return worst;
@@ -406,7 +468,10 @@ static int print_json(const struct report_rows *rs)
 		if (row_state(r) > worst)
 			worst = row_state(r);
 		fputs(i ? ",\n{\"rule\":" : "\n{\"rule\":", stdout);
-		json_str(r->rule);
+		if (*r->rule)
+			json_str(r->rule);
+		else
+			fputs("null", stdout);
 		json_num("pid", r->pid ? r->pid : REPORT_NONE);
 		fputs(",\"command\":", stdout);
 		if (r->pid)
@@ -422,6 +487,14 @@ static int print_json(const struct report_rows *rs)
 			json_str(r->detail);
 		else
 			fputs("null", stdout);
+		if (kill_row(r)) {
+			fputs(",\"killed_at\":", stdout);
+			if (r->killed_at >= 0)
+				printf("%lld", r->killed_at);
+			else
+				fputs("null", stdout);
+			json_num("killed_score_adj", r->killed_adj);
+		}
 		fputs("}", stdout);
 	}
 	fputs(rs->n ? "\n]\n" : "]\n", stdout);

@@ -15,8 +15,10 @@ enum { NAGIOS_OK = 0, NAGIOS_WARNING = 1, NAGIOS_CRITICAL = 2, NAGIOS_UNKNOWN = 
 
 /* One row of check: a rule, and one process it governs (pid 0: none). */
 struct report_row {
-	char *rule, *comm, *status, *detail;
+	char *rule, *comm, *status, *detail;	/* rule "": the host's (an OOM kill of no rule) */
 	int pid, want, now;
+	long long killed_at;	/* an OOM kill's row: when (epoch seconds), else -1 */
+	int killed_adj;		/* and the oom_score_adj the kernel printed, or REPORT_NONE */
 };
 
 struct report_rows {

@@ -72,36 +72,109 @@ static DIR *dir_open(int create, int *refused)
 }
 
 /* A record is one line of tab-separated fields: outcome, the waiter's PID,
- * the PID set, the score, the file that asked, the detail, and (since
- * issue 22) the start time of the PID set.  Fields are only ever added at
+ * the PID set, the score, the file that asked, the detail, (since issue
+ * 22) the start time of the PID set, and (issue 24) the processes set
+ * before it, "PID:START,..." or "-".  Fields are only ever added at
  * the end: an older reader ignores what it does not know. */
-void state_put(const char *outcome, int pid, unsigned long long start, int score,
-	       const char *detail)
-{
-	char line[1200], tmp[STATE_NAME_MAX + 24], from[256], det[600];
-	DIR *dir;
-	int dfd, fd, n, ok;
+static int read_rec(int dfd, const char *name, struct state_rec *r);
 
-	if (!st_name[0] || !(dir = dir_open(1, &n)))
+/* The identities a new record keeps: the last record's process, unless it
+ * is the one set now, then those it kept ("PID:START,...", or "-"). */
+static void history(int dfd, int pid, unsigned long long start, char *out, size_t n)
+{
+	struct state_rec old;
+	size_t len = 0;
+	int i, k = 0;
+
+	snprintf(out, n, "-");
+	if (read_rec(dfd, st_name, &old) < 0)
 		return;
-	dfd = dirfd(dir);
-	/* msg_esc: no tab or newline inside a field. */
-	n = snprintf(line, sizeof line, "%s\t%ld\t%d\t%d\t%s\t%s\t%llu\n", outcome,
-		     (long)getpid(), pid, score, msg_esc(from, sizeof from, st_from),
-		     msg_esc(det, sizeof det, detail), start);
-	snprintf(tmp, sizeof tmp, ".%s.%ld", st_name, (long)getpid());
+	for (i = -1; i < old.nprev && k < STATE_PREV; i++) {
+		int p = i < 0 ? old.pid : old.prev_pid[i];
+		unsigned long long s = i < 0 ? old.start : old.prev_start[i];
+
+		if (!p || !s || (p == pid && s == start) || len >= n)
+			continue;
+		len += (size_t)snprintf(out + len, n - len, "%s%d:%llu", k++ ? "," : "", p, s);
+	}
+}
+
+/* DATA as NAME in the directory dfd, whole: a temporary name, then rename. */
+static int put_whole(int dfd, const char *name, const char *data, size_t len)
+{
+	char tmp[STATE_NAME_MAX + 24];
+	int fd, ok;
+
+	snprintf(tmp, sizeof tmp, ".%s.%ld", name[0] == '.' ? name + 1 : name, (long)getpid());
 	unlinkat(dfd, tmp, 0);
 	/* O_EXCL: a link planted under the temporary name is never followed;
 	 * rename replaces a link planted under the name itself. */
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	ok = fd >= 0 && write(fd, line, (size_t)n) == n;
+	ok = fd >= 0 && write(fd, data, len) == (ssize_t)len;
 	if (fd >= 0 && close(fd) < 0)
 		ok = 0;
-	if (!ok || renameat(dfd, tmp, dfd, st_name) < 0) {
-		say("record %s: %s", st_name, strerror(errno));
+	if (!ok || renameat(dfd, tmp, dfd, name) < 0) {
+		say("record %s: %s", name, strerror(errno));
 		unlinkat(dfd, tmp, 0);
+		return -1;
 	}
+	return 0;
+}
+
+/* A record is one line of tab-separated fields: outcome, the waiter's PID,
+ * the PID set, the score, the file that asked, the detail, (since issue
+ * 22) the start time of the PID set, and (issue 24) the processes set
+ * before it, "PID:START,..." or "-".  Fields are only ever added at
+ * the end: an older reader ignores what it does not know. */
+void state_put(const char *outcome, int pid, unsigned long long start, int score,
+	       const char *detail)
+{
+	char line[1700], from[256], det[600], prev[STATE_PREV * 32];
+	DIR *dir;
+	int n;
+
+	if (!st_name[0] || !(dir = dir_open(1, &n)))
+		return;
+	history(dirfd(dir), pid, start, prev, sizeof prev);
+	/* msg_esc: no tab or newline inside a field. */
+	n = snprintf(line, sizeof line, "%s\t%ld\t%d\t%d\t%s\t%s\t%llu\t%s\n", outcome,
+		     (long)getpid(), pid, score, msg_esc(from, sizeof from, st_from),
+		     msg_esc(det, sizeof det, detail), start, prev);
+	put_whole(dirfd(dir), st_name, line, (size_t)n);
 	closedir(dir);
+}
+
+int state_file_put(const char *name, const char *data, size_t len)
+{
+	DIR *dir;
+	int refused = 0, rc;
+
+	if (!(dir = dir_open(1, &refused)))
+		return -1;
+	rc = put_whole(dirfd(dir), name, data, len);
+	closedir(dir);
+	return rc;
+}
+
+long state_file_read(const char *name, char *buf, size_t size)
+{
+	DIR *dir;
+	struct stat sb;
+	int refused = 0, fd;
+	long len = -1;
+
+	if (!(dir = dir_open(0, &refused)))
+		return -1;
+	/* O_NONBLOCK: not even a FIFO made by root hangs check. */
+	fd = openat(dirfd(dir), name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		len = (long)read(fd, buf, size - 1);
+	if (fd >= 0)
+		close(fd);
+	closedir(dir);
+	if (len >= 0)
+		buf[len] = '\0';
+	return len;
 }
 
 void state_kmsg(const char *line)
@@ -126,6 +199,24 @@ void state_kmsg(const char *line)
 		return;
 	}
 	close(fd);
+}
+
+/* "PID:START,..." into r's history; a bad entry ends it. */
+static void prev_parse(char *s, struct state_rec *r)
+{
+	char *tok, *colon, *save = NULL;
+	long pid;
+
+	for (tok = strtok_r(s, ",", &save); tok && r->nprev < STATE_PREV;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!(colon = strchr(tok, ':')))
+			return;
+		*colon = '\0';
+		if (num_parse(tok, 10, 1, PID_LIMIT, &pid)
+		    || unum_parse(colon + 1, ULLONG_MAX, &r->prev_start[r->nprev]))
+			return;
+		r->prev_pid[r->nprev++] = (int)pid;
+	}
 }
 
 /* One record, whole.  No user can have made it (the directory is root's
@@ -159,10 +250,13 @@ static int read_rec(int dfd, const char *name, struct state_rec *r)
 			return -1;
 	/* The start time, when the record has it (an older one ends here). */
 	r->start = 0;
+	r->nprev = 0;
 	if ((end = strchr(p, '\t'))) {
 		*end = '\0';
 		if (unum_parse(p, ULLONG_MAX, &r->start))
 			return -1;
+		if ((p = end + 1, end = strchr(p, '\t')))
+			*end = '\0', prev_parse(p, r);
 	}
 	r->mtim = sb.st_mtim;
 	snprintf(r->name, sizeof r->name, "%s", name);

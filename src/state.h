@@ -9,6 +9,7 @@
 #include <time.h>
 
 #define STATE_NAME_MAX 64
+#define STATE_PREV 16
 
 struct state_rec {
 	char name[STATE_NAME_MAX];
@@ -20,6 +21,10 @@ struct state_rec {
 	 * a record written before it was kept, whose own mtime is then the
 	 * latest the process may have started. */
 	unsigned long long start;
+	/* The processes set before this one, newest first: a restart must
+	 * not make the OOM kill of the last instance anybody's (witness.h). */
+	int nprev, prev_pid[STATE_PREV];
+	unsigned long long prev_start[STATE_PREV];
 	struct timespec mtim;
 };
 
@@ -32,6 +37,11 @@ void state_name(const char *name, const char *from);
  * pid's start time, 0 with no process. */
 void state_put(const char *outcome, int pid, unsigned long long start, int score,
 	       const char *detail);
+/* The directory's own files (a dot name, never a service's): NAME put
+ * whole (0, or -1 and said), or read whole into buf, NUL-terminated (its
+ * length, or -1). */
+int state_file_put(const char *name, const char *data, size_t len);
+long state_file_read(const char *name, char *buf, size_t size);
 /* Say a detached waiter's failure where an administrator still looks when
  * nothing listens on /dev/log: the kernel log (dmesg). Never blocks. */
 void state_kmsg(const char *line);

@@ -27,6 +27,7 @@
 #include "procev.h"
 #include "rules.h"
 #include "score.h"
+#include "witness.h"
 
 /* Writes that failed (a negative score without CAP_SYS_RESOURCE): tried
  * once per process, not at every rescan or exec event, which would fill
@@ -37,6 +38,16 @@
 struct refused {
 	int pid, score;
 	unsigned long long start;
+};
+
+/* What the watch knows of the processes its rules govern, for the OOM
+ * witness: a kill is a rule's when its PID is one of these and the process
+ * started before the kill.  Entries of processes gone are dropped before
+ * the list grows. */
+struct governed {
+	int pid, score;
+	unsigned long long start;
+	char rule[WITNESS_RULE_MAX];
 };
 
 struct watch {
@@ -53,6 +64,9 @@ struct watch {
 	long long burst_start;		/* events read since then: flood_check */
 	int burst;
 	int want_comm;			/* some rule looks at names: COMM events matter */
+	int kmsg;			/* /dev/kmsg at its end (the OOM witness), or -1 */
+	struct governed *gov;
+	size_t ngov, gov_cap;
 };
 
 static int sigpipe_w = -1;
@@ -135,6 +149,73 @@ static void remember_refusal(struct watch *w, const struct pinfo *p, int score)
 	w->refused[w->nrefused++].score = score;
 }
 
+static int gone(const struct governed *g)
+{
+	struct pstat st;
+	int fd = proc_open(g->pid), rc;
+
+	if (fd < 0)
+		return 1;
+	rc = proc_stat(fd, &st) < 0 || st.start != g->start || proc_exited(&st);
+	close(fd);
+	return rc;
+}
+
+/* Remember that rule r governs p (at score): one entry a PID. */
+static void govern(struct watch *w, const struct pinfo *p, int score, const struct rule *r)
+{
+	struct governed *g = NULL, *nv;
+	size_t i, k;
+
+	if (w->kmsg < 0)
+		return;
+	for (i = 0; i < w->ngov && !g; i++)
+		if (w->gov[i].pid == p->pid)
+			g = &w->gov[i];
+	if (!g && w->ngov == w->gov_cap) {
+		for (i = k = 0; i < w->ngov; i++)
+			if (!gone(&w->gov[i]))
+				w->gov[k++] = w->gov[i];
+		w->ngov = k;
+	}
+	/* Still three quarters full: room to grow, so that the drop above
+	 * runs once for many additions, not at each. */
+	if (!g && w->ngov * 4 >= w->gov_cap * 3) {
+		size_t cap = w->gov_cap ? w->gov_cap * 2 : 64;
+
+		if (!(nv = realloc(w->gov, cap * sizeof *nv)))
+			return;	/* the witness knows less; the rules still hold */
+		w->gov = nv;
+		w->gov_cap = cap;
+	}
+	if (!g)
+		g = &w->gov[w->ngov++];
+	g->pid = p->pid;
+	g->start = p->start;
+	g->score = score;
+	snprintf(g->rule, sizeof g->rule, "%s", r->name);
+}
+
+/* The witness asks whose a kill was: a process governed, started before it. */
+static const char *kill_owner(void *ctx, const struct oomkill *k, int *score)
+{
+	const struct watch *w = ctx;
+	long tck = sysconf(_SC_CLK_TCK);
+	size_t i;
+
+	for (i = 0; i < w->ngov; i++) {
+		const struct governed *g = &w->gov[i];
+
+		if (g->pid != k->pid || tck <= 0
+		    || (k->us >= 0 && (long long)(g->start * 1000000ULL / (unsigned long long)tck)
+			> k->us + 1000000))
+			continue;
+		*score = g->score;
+		return g->rule;
+	}
+	return NULL;
+}
+
 /* Set p to score unless it has it already: a daemon that keeps being told
  * the same thing should not fill the log. */
 static void ensure(struct watch *w, const struct pinfo *p, int score, const struct rule *r,
@@ -143,7 +224,10 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 	int adj, rc;
 	size_t i;
 
-	if (p->kthread || adj_now(p->pid, &adj) < 0 || adj == score)
+	if (p->kthread || adj_now(p->pid, &adj) < 0)
+		return;
+	govern(w, p, score, r);
+	if (adj == score)
 		return;
 	for (i = 0; i < w->nrefused; i++)
 		if (w->refused[i].pid == p->pid && w->refused[i].start == p->start
@@ -236,6 +320,7 @@ static void probe_pidfiles(struct watch *w)
 		if (rules_match(&w->conf, &p, w->pf_pid, w->pf_start) != r)
 			continue;
 		if (r->tree) {
+			govern(w, &p, r->score, r);
 			if (apply_tree_pinned(pid, start, r->score) == EXIT_OK) {
 				char esc[80];
 
@@ -648,6 +733,8 @@ static void setup(struct watch *w, struct conf *c, size_t bad, const struct wopt
 	w->ino = notify_fd();
 	if (w->ino < 0)
 		say("watch pidfiles: inotify: %s; pidfiles are read at each rescan", strerror(errno));
+	/* Before 3.5 no /dev/kmsg: check reads the kills from syslog(2). */
+	w->kmsg = witness_live_open();
 	install(w, c);
 	/* One line says the mode, whichever it is (issue 22: a silent
 	 * connector in a PID namespace looked like a working one). */
@@ -713,7 +800,7 @@ static void loop(struct watch *w, int sigfd)
 	long long next = w->ev < 0 || w->ino < 0 ? now_ms() + w->interval * 1000LL : 0;
 
 	for (;;) {
-		struct pollfd p[3];
+		struct pollfd p[4];
 		int nfds = 0, i, count = 0, timeout;
 
 		p[nfds].fd = sigfd;
@@ -724,6 +811,10 @@ static void loop(struct watch *w, int sigfd)
 		}
 		if (w->ino >= 0) {
 			p[nfds].fd = w->ino;
+			p[nfds++].events = POLLIN;
+		}
+		if (w->kmsg >= 0) {
+			p[nfds].fd = w->kmsg;
 			p[nfds++].events = POLLIN;
 		}
 		timeout = next_timeout(w, &next);
@@ -741,6 +832,8 @@ static void loop(struct watch *w, int sigfd)
 				count += drain_events(w);
 			else if (p[i].fd == w->ino)
 				count += drain_inotify(w);
+			else if (p[i].fd == w->kmsg)
+				witness_live_drain(w->kmsg, kill_owner, w);
 		}
 		flood_check(w, count);
 	}
@@ -769,6 +862,7 @@ int watch_main(int argc, char **argv)
 	free(w.pf_pid);
 	free(w.pf_start);
 	free(w.refused);
+	free(w.gov);
 	free(w.pf_view);
 	conf_free(&w.conf);
 	return EXIT_OK;

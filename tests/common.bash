@@ -30,6 +30,9 @@ setup() {
 	# The waiters' records (oomguard(8), STATE DIRECTORY): each test its
 	# own, never the host's /run/oomguard, which check would then read.
 	export OOMGUARD_STATE_DIR="$T/ogstate"
+	# The host's kernel log holds the OOM kills of every suite before
+	# (oomguard(8), OOM KILLS): none, but in tests/witness.bats.
+	export OOMGUARD_KMSG=none
 	if declare -F local_setup >/dev/null; then local_setup; fi
 }
 

@@ -1,0 +1,164 @@
+#!/usr/bin/env bats
+# The OOM witness (oomguard(8), OOM KILLS): real OOM kills in a small memory
+# cgroup, read back from the real /dev/kmsg by oomguard check, with and
+# without a watch; each kill given to a rule by identity only.  Each test
+# first acknowledges the kills already in the host's log (earlier suites
+# made many), as an administrator would, in its own state directory.
+# shellcheck disable=SC2154 # T, OG, TOP, CG_IN: set by common.bash and oomcg.bash
+bats_require_minimum_version 1.5.0
+load common
+load oomcg
+
+tab=$(printf '\t')
+
+local_setup() {
+	cg_usable || fail "$CG_WHY"
+	cg_create "$T" 32 || fail "$CG_WHY"
+	unset OOMGUARD_KMSG
+	mkdir -p "$T/bin"
+	install -m 644 /dev/null "$T/og.conf"
+	"$OG" check -c "$T/og.conf" --ack >/dev/null 2>&1 || true
+	[ -e "$OOMGUARD_STATE_DIR/.oom-ack" ] || fail "check --ack wrote no acknowledgement"
+}
+
+local_teardown() {
+	cg_destroy
+}
+
+check() { "$OG" check -c "$T/og.conf" "$@"; }
+
+# victim NAME: a process in the cgroup (at its baseline score) that writes
+# $T/NAME.pid, waits for $T/NAME.go, then runs $T/bin/NAME (a copy of hog,
+# so that its name is NAME), which grows past the cgroup's limit.  $vpid.
+victim() {
+	cp "$TOP/bin/hog" "$T/bin/$1"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	"$CG_IN" sh -c 'echo $$ >"$1.pid"; while [ ! -e "$1.go" ]; do sleep 0.02; done
+		exec "$2" -s 4 -d 50 256' sh "$T/$1" "$T/bin/$1" </dev/null >/dev/null 2>&1 3>&- &
+	vpid=$!
+	PIDS="$PIDS $vpid"
+	wait_for test -s "$T/$1.pid"
+}
+
+logged_kill() { dmesg | grep -q "Killed process $1 "; }
+gone() { ! cg_alive "$1"; }
+
+# Let victim NAME grow until the kernel kills it.
+oom_kill() {
+	touch "$T/$1.go"
+	wait_for logged_kill "$vpid" || fail "no OOM kill of pid $vpid in the kernel log"
+	wait_for gone "$vpid"
+}
+
+# A pidfile waiter as the /etc/default hook starts it, for service NAME.
+waiter() {
+	OOMGUARD_NAME=$1 OOMGUARD_FROM=/etc/default/$1 "$OG" -n "$2" -f "$3" -b
+	wait_for grep -q "^done${tab}" "$OOMGUARD_STATE_DIR/$1"
+}
+
+@test "no watch: a protected service's daemon (a hook's record) OOM-killed is CRITICAL in every format; a restart keeps it; --ack clears it" {
+	victim dbhog
+	waiter db 0 "$T/dbhog.pid"
+	oom_kill dbhog
+	run -2 check
+	assert_line --regexp "^db +$vpid +dbhog +0 +- +killed: OOM-killed at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [-+][0-9]{4}, oom_score_adj 0 at the kill, uid 0, by a memory cgroup's limit; once seen: oomguard check --ack\$"
+	# The daemon restarted: its record names the new one, the kill stays.
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	echo $! >"$T/db2.pid"
+	waiter db 0 "$T/db2.pid"
+	run -2 check --format=nagios
+	assert_line --index 0 --regexp '^OOMGUARD CRITICAL - db killed; 1 rules: 0 ok, 0 idle, 1 bad \|'
+	assert_line --regexp "^CRITICAL: db: pid $vpid \\(dbhog\\), wanted 0: killed: OOM-killed at "
+	assert_line --regexp "^OK: db: pid $! \\(sleep\\), wanted 0, in force 0: ok: "
+	run -2 check --format=prom
+	assert_line 'oomguard_oom_kills_total{rule="db"} 1'
+	assert_line 'oomguard_rule_ok{rule="db"} 0'
+	run -2 check --format=json
+	assert_output --regexp "\\{\"rule\":\"db\",\"pid\":$vpid,\"command\":\"dbhog\",\"want\":0,\"now\":null,\"status\":\"killed\",\"detail\":\"OOM-killed at [^\"]*\",\"killed_at\":[0-9]+,\"killed_score_adj\":0\\}"
+	run -0 check --ack
+	assert_line --regexp "^db +$vpid +dbhog +0 +- +acknowledged: OOM-killed at "
+	run -0 check --format=nagios
+	assert_line --index 0 --regexp '^OOMGUARD OK - 1 rules: 1 ok, 0 idle, 0 bad \|'
+	run -0 check --format=prom
+	assert_line 'oomguard_oom_kills_total{rule="db"} 1'
+	assert_line 'oomguard_rule_ok{rule="db"} 1'
+}
+
+@test "watch: a process a hog rule raised, OOM-killed, is the intended outcome (exit 0); without the watch's record only its name is known: unattributed" {
+	printf 'hogs 800 comm=bighog\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	victim bighog
+	oom_kill bighog
+	wait_for grep -q "	$vpid	" "$OOMGUARD_STATE_DIR/.oom-kills"
+	run -0 check
+	assert_line --regexp "^hogs +$vpid +bighog +800 +- +intended: OOM-killed at .*, oom_score_adj 800 at the kill, uid 0, by a memory cgroup's limit: the rule raised it to die first\$"
+	run -0 check --format=nagios
+	assert_line --index 0 --regexp '^OOMGUARD OK - 1 rules: 0 ok, 1 idle, 0 bad \|'
+	run -0 check --format=prom
+	assert_line 'oomguard_oom_kills_total{rule="hogs"} 1'
+	kill "$(cat "$T/watch.pid")"
+	# A name that a rule matches is no identity: anybody can take it.
+	rm "$OOMGUARD_STATE_DIR/.oom-kills"
+	run -0 check
+	assert_line --regexp "^- +$vpid +bighog +- +- +unattributed: OOM-killed at .*: no process a rule set had this PID then\$"
+	run -0 check --format=prom
+	assert_line 'oomguard_oom_kills_total{rule="hogs"} 0'
+	# The host's own count: the kills of earlier suites, as the ring holds them.
+	assert_line --regexp '^oomguard_oom_kills_unattributed_total [1-9][0-9]*$'
+}
+
+@test "watch: a process a protection rule set (score 0), OOM-killed: CRITICAL (text, nagios, prom, json), then acknowledged: OK" {
+	printf 'db 0 comm=dbhog\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	victim dbhog
+	oom_kill dbhog
+	wait_for grep -q "	$vpid	" "$OOMGUARD_STATE_DIR/.oom-kills"
+	run -2 check
+	assert_line --regexp "^db +$vpid +dbhog +0 +- +killed: OOM-killed at .*, oom_score_adj 0 at the kill, "
+	run -2 check --format=nagios
+	assert_line --index 0 --partial 'OOMGUARD CRITICAL - db killed'
+	run -2 check --format=prom
+	assert_line 'oomguard_rule_ok{rule="db"} 0'
+	assert_line 'oomguard_oom_kills_total{rule="db"} 1'
+	run -2 check --format=json
+	assert_output --partial "\"pid\":$vpid,\"command\":\"dbhog\",\"want\":0,\"now\":null,\"status\":\"killed\""
+	run -0 check --ack
+	run -0 check --format=nagios
+	assert_line --index 0 --regexp '^OOMGUARD OK - 1 rules: 0 ok, 1 idle, 0 bad \|'
+	assert_line --regexp "^OK: db: pid $vpid \\(dbhog\\), wanted 0: acknowledged: "
+	run -0 check --format=json
+	assert_output --partial "\"pid\":$vpid,\"command\":\"dbhog\",\"want\":0,\"now\":null,\"status\":\"acknowledged\""
+}
+
+@test "a name made to look like the kernel's fields forges none: the PID, the uid and the score are the kernel's" {
+	printf 'db 0 comm=dbhog\n' >"$T/og.conf"
+	victim 'x) UID:7 pgt'
+	oom_kill 'x) UID:7 pgt'
+	run -0 check --format=tsv
+	assert_line --regexp "^-${tab}$vpid${tab}x\\) UID:7 pgt${tab}-${tab}-${tab}unattributed${tab}OOM-killed at [^${tab}]*, oom_score_adj 500 at the kill, uid 0, "
+}
+
+@test "old kernels (syslog(2)'s lines, OOMGUARD_KMSG): 2.6.32's and RHEL 6's forms are attributed by identity; a kill before the process started is not" {
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	p=$!
+	echo "$p" >"$T/old.pid"
+	waiter old 0 "$T/old.pid"
+	kill -9 "$p"
+	wait_for gone "$p"
+	up=$(awk '{ printf "%.6f", $1 }' /proc/uptime)
+	{
+		printf '<3>[%12s] Killed process %d (sleep)\n' "$up" "$p"
+		printf '<3>Killed process %d, UID 0, (sleep) total-vm:1000kB, anon-rss:100kB, file-rss:4kB\n' "$p"
+		printf '<3>[%12s] Killed process %d (sleep)\n' "0.500000" "$p"
+		printf '<14>[%12s] Killed process %d (sleep)\n' "$up" "$p"
+	} >"$T/log"
+	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
+	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at [0-9-]+ [0-9:]+ [-+][0-9]{4}; once seen"
+	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at a time the log does not give \\(no printk.time\\), uid 0; once seen"
+	# At 0.5 s after boot the process had not started: not its kill.
+	assert_line --regexp "^-${tab}$p${tab}sleep${tab}-${tab}-${tab}unattributed${tab}OOM-killed at "
+	# A writer's record (facility 1): not the kernel's.
+	assert_equal "$(printf '%s\n' "$output" | grep -c "${tab}$p${tab}")" 3
+}
