@@ -296,6 +296,11 @@ static int kill_no(oomparse f, const char *s, size_t len)
 	return f(s, len, &k) == 0;
 }
 
+static int msg_no(const char *s)
+{
+	return kill_no(oomlog_parse_msg, s, strlen(s));
+}
+
 /* Cut at every byte: each cut refused or read exactly right, never a
  * number cut short ("oom_score_adj:10" of 1000). */
 static int cuts_safe(oomparse f, const char *s, const struct kwant *w, long long us)
@@ -572,6 +577,205 @@ static void test_oomlog_618(void)
 		 "\"invoked oom-killer\"");
 }
 
+
+/* A 5.4+ kill line of a process named comm, the name cut to 15 bytes as
+ * the kernel's TASK_COMM_LEN does (set_task_comm() takes 15 of it). */
+static void line_54(char *buf, size_t size, const char *comm)
+{
+	snprintf(buf, size, "Out of memory: Killed process 4242 (%.15s) total-vm:9000kB, "
+		 "anon-rss:8000kB, file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:44kB "
+		 "oom_score_adj:0", comm);
+}
+
+/* Names chosen to forge a field: each stays the name, whole. */
+static void test_oomlog_forged(void)
+{
+	static const struct kwant a = { 4242, -1, OOMLOG_NONE, 0, "a) total-vm:1kB" };
+	static const struct kwant e = { 4242, -1, OOMLOG_NONE, 0, "" };
+	static const struct kwant r7 = { 4242, 1000, OOMLOG_NONE, 0, "a), UID 0, x" };
+	struct kwant w = { 4242, 1000, 0, 0, "" };
+	char text[400];
+
+	line_54(text, sizeof text, "a) total-vm:1kB");
+	w.comm = "a) total-vm:1kB";
+	kill_line(text, 1000, &w, "forged: a name \"a) total-vm:1kB\" (5.4)");
+	/* 2.6.32's line ends at the name: the name is all the line has. */
+	kill_line("Killed process 4242 (a) total-vm:1kB)", 1000, &a,
+		  "forged: a name \"a) total-vm:1kB\" (2.6.32)");
+	/* The kernel keeps "x) UID:0 pgtabl" of the 41 bytes asked for. */
+	line_54(text, sizeof text, "x) UID:0 pgtables:0kB oom_score_adj:-1000");
+	w.comm = "x) UID:0 pgtabl";
+	kill_line(text, 1000, &w, "forged: a name \"x) UID:0 pgtables:0kB oom_score_adj:-1000\"");
+	line_54(text, sizeof text, ") oom_score_adj:-1000");
+	w.comm = ") oom_score_adj";
+	kill_line(text, 1000, &w, "forged: a name \") oom_score_adj:-1000\"");
+	line_54(text, sizeof text, "a) b (c");
+	w.comm = "a) b (c";
+	kill_line(text, 1000, &w, "forged: a name with ')', '(' and blanks");
+	kill_line("Killed process 4242 (a), UID 0, x), UID 1000, total-vm:7296kB, anon-rss:96kB, "
+		  "file-rss:164kB, shmem-rss:0kB", 1000, &r7, "forged: RHEL 7's \", UID 0,\" in a name");
+	/* prctl(PR_SET_NAME, ""): a kill all the same. */
+	line_54(text, sizeof text, "");
+	w.comm = "";
+	kill_line(text, 1000, &w, "forged: an empty name (5.4)");
+	kill_line("Killed process 4242 ()", 1000, &e, "forged: an empty name (2.6.32)");
+}
+
+/* /dev/kmsg writes a name's byte below ' ', above '~', and '\' as \xHH
+ * (msg_add_ext_text() in printk.c, "\\x%02x"): the parser gives it back
+ * raw; syslog(2) gives the bytes as they are. */
+static void test_oomlog_escaped(void)
+{
+	static const char rec[] = "3,1,1000,-;Out of memory: Killed process 4242 (a\\x01b\\x0ac\\x5cd) "
+		"total-vm:9000kB, anon-rss:8000kB, file-rss:4kB, shmem-rss:0kB, UID:1000 "
+		"pgtables:44kB oom_score_adj:0\n";
+	static const char lit[] = "3,1,1000,-;Killed process 4242 (\\x5cx41) total-vm:1kB, "
+		"anon-rss:2kB, file-rss:3kB\n";
+	static const char ff[] = "3,1,1000,-;Killed process 4242 (\\xff\\xff\\xff\\xff\\xff\\xff"
+		"\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff) total-vm:1kB, anon-rss:2kB, file-rss:3kB\n";
+	static const char sys[] = "<3>[    1.000000] Killed process 4242 (a\001b\\c\033) "
+		"total-vm:1kB, anon-rss:2kB, file-rss:3kB\n";
+	static const struct kwant a = { 4242, 1000, 0, 0, "a\001b\nc\\d" };
+	static const struct kwant b = { 4242, -1, OOMLOG_NONE, 0, "\\x41" };
+	static const struct kwant c = { 4242, -1, OOMLOG_NONE, 0,
+		"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff" };
+	static const struct kwant d = { 4242, -1, OOMLOG_NONE, 0, "a\001b\\c\033" };
+
+	ok(kill_is(oomlog_parse_kmsg, rec, sizeof rec - 1, &a, 1000),
+	   "oomlog: /dev/kmsg's \\x01, \\x0a, \\x5c in a name come back raw");
+	ok(kill_is(oomlog_parse_kmsg, lit, sizeof lit - 1, &b, 1000),
+	   "oomlog: a name \"\\x41\" (its '\\' escaped) stays \"\\x41\", not \"A\"");
+	ok(kill_is(oomlog_parse_kmsg, ff, sizeof ff - 1, &c, 1000),
+	   "oomlog: 15 bytes 0xff, 60 characters escaped, come back raw");
+	ok(kill_is(oomlog_parse_syslog, sys, sizeof sys - 1, &d, 1000000),
+	   "oomlog: syslog(2)'s raw bytes in a name kept");
+}
+
+/* Who wrote it: only the kernel's facility 0. */
+static void test_oomlog_facility(void)
+{
+	static const char *const recs[] = {
+		"12,5,123,-;Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, file-rss:3kB\n",
+		"11,5,123,-;Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, file-rss:3kB\n",
+		"<12>[    1.000000] Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, file-rss:3kB\n",
+		"<28>Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, file-rss:3kB\n",
+	};
+	static const struct kwant w = { 4242, -1, OOMLOG_NONE, 0, "x" };
+	static const char own[] = "3,5,123,-;Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, "
+		"file-rss:3kB\n";
+	static const char notime[] = "<3>Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, "
+		"file-rss:3kB\n";
+
+	ok(kill_no(oomlog_parse_kmsg, recs[0], strlen(recs[0])), "oomlog: a user's record (12,...) refused");
+	ok(kill_no(oomlog_parse_kmsg, recs[1], strlen(recs[1])), "oomlog: facility 1 at level 3 refused");
+	ok(kill_no(oomlog_parse_syslog, recs[2], strlen(recs[2])), "oomlog: syslog(2) <12> refused");
+	ok(kill_no(oomlog_parse_syslog, recs[3], strlen(recs[3])), "oomlog: syslog(2) <28> refused");
+	ok(kill_is(oomlog_parse_kmsg, own, sizeof own - 1, &w, 123), "oomlog: the kernel's 3,... read");
+	ok(kill_is(oomlog_parse_syslog, notime, sizeof notime - 1, &w, -1),
+	   "oomlog: syslog(2) without printk.time: time unknown (-1)");
+}
+
+/* Records as a reader can meet them. */
+static void test_oomlog_records(void)
+{
+	static const char cont[] = "3,7,1000,-;Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, "
+		"file-rss:3kB\n SUBSYSTEM=memory\n DEVICE=+memory:x\n";
+	static const char after[] = "6,7,1000,-;hello\nKilled process 4242 (x) total-vm:1kB, "
+		"anon-rss:2kB, file-rss:3kB\n";
+	static const char more[] = "3,7,1000,-;Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, "
+		"file-rss:3kB\nKilled process 1 (y)\n";
+	static const char nul[] = "3,7,1000,-;Killed process 4242 (x\0y) total-vm:1kB\n";
+	static const struct kwant w = { 4242, -1, OOMLOG_NONE, 0, "x" };
+	char big[700];
+
+	ok(kill_is(oomlog_parse_kmsg, cont, sizeof cont - 1, &w, 1000),
+	   "oomlog: continuation lines after the text ignored");
+	ok(kill_no(oomlog_parse_kmsg, after, sizeof after - 1),
+	   "oomlog: a kill line past the first newline is not the text");
+	ok(kill_is(oomlog_parse_kmsg, more, sizeof more - 1, &w, 1000),
+	   "oomlog: only the text before the first newline counts");
+	/* Not NUL-terminated: len stops before the bytes that follow. */
+	ok(kill_is(oomlog_parse_kmsg, more, sizeof more - 1 - 20, &w, 1000),
+	   "oomlog: a record read up to len, not to a NUL");
+	ok(kill_no(oomlog_parse_kmsg, cont, 60), "oomlog: len inside the text: refused (cut short)");
+	ok(kill_no(oomlog_parse_kmsg, nul, sizeof nul - 1), "oomlog: a NUL inside the text refused");
+	ok(kill_no(oomlog_parse_kmsg, "3,7,1000,-", 10), "oomlog: a header alone refused");
+	ok(kill_no(oomlog_parse_syslog, "", 0) && kill_no(oomlog_parse_kmsg, "", 0),
+	   "oomlog: nothing is nothing");
+	memset(big, 'a', sizeof big);
+	memcpy(big, "3,7,1000,-;Killed process 4242 (", 32);
+	memcpy(big + sizeof big - 3, ")\n", 2);
+	ok(kill_no(oomlog_parse_kmsg, big, sizeof big - 1), "oomlog: a 700-byte record refused");
+	ok(msg_no("Killed process 0 (x)")
+	   && msg_no("Killed process 4194305 (x)")
+	   && msg_no("Killed process -5 (x)")
+	   && msg_no("Killed process 99999999999999999999999 (x)"),
+	   "oomlog: PID 0, above 4194304, negative, huge: refused");
+	ok(msg_no("Out of memory: Killed process 5 (x) total-vm:1kB, anon-rss:1kB, "
+		   "file-rss:1kB, shmem-rss:1kB, UID:0 pgtables:1kB oom_score_adj:-1001")
+	   && msg_no("Out of memory: Killed process 5 (x) total-vm:1kB, anon-rss:1kB, "
+		      "file-rss:1kB, shmem-rss:1kB, UID:0 pgtables:1kB oom_score_adj:1001"),
+	   "oomlog: oom_score_adj -1001 and 1001 refused");
+	ok(msg_no("Killed process 5 (x) anon-rss:1kB, total-vm:1kB")
+	   && msg_no("Killed process 5 (x) total-vm:1kB, total-vm:1kB")
+	   && msg_no("Killed process 5 (x) total-vm:1MB")
+	   && msg_no("Killed process 5 (x) junk"),
+	   "oomlog: fields out of order, twice, in MB, unknown: refused");
+}
+
+/* Two CPUs: each record is whole in /dev/kmsg (one per printk), in any
+ * order; each kill is read as its own. */
+static void test_oomlog_interleaved(void)
+{
+	static const char *const recs[] = {
+		"3,10,1000,-;Out of memory: Kill process 100 (a) score 900 or sacrifice child\n",
+		"3,11,1001,-;Memory cgroup out of memory: Kill process 200 (b) score 800 or sacrifice child\n",
+		"3,12,1002,-;Killed process 200 (b) total-vm:1kB, anon-rss:2kB, file-rss:3kB\n",
+		"6,13,1003,c;some driver's line without an end\n",
+		"3,14,1004,-;Killed process 100 (a) total-vm:4kB, anon-rss:5kB, file-rss:6kB\n",
+	};
+	static const int pids[] = { 0, 0, 200, 0, 100 };
+	/* 2.6.32's ring buffer: a partial line of another CPU, then ours
+	 * after it on the same line, is not read as a kill. */
+	static const char glued[] = "<4>[    5.000000] CPU1: partialKilled process 4242 (x)\n";
+	size_t i;
+	int good = 1;
+
+	for (i = 0; i < sizeof recs / sizeof *recs; i++) {
+		struct oomkill k;
+		int got = oomlog_parse_kmsg(recs[i], strlen(recs[i]), &k);
+
+		good &= pids[i] ? got && k.pid == pids[i] : !got;
+	}
+	ok(good, "oomlog: two CPUs' reports interleaved: each kill read as its own");
+	ok(kill_no(oomlog_parse_syslog, glued, sizeof glued - 1),
+	   "oomlog: a kill line glued to another CPU's partial line: not read");
+}
+
+/* syslog(2) on any kernel prints a name's newline raw and starts the rest
+ * as a new line with the same prefix (2.6.32's vprintk(), 3.5's
+ * msg_print_text()).  Documented limit, the caller defends by identity:
+ * the first part may read as a kill with the right PID and no score; no
+ * 15-byte name can make the second part a kill ("Killed process N (" is
+ * 18 bytes). */
+static void test_oomlog_split(void)
+{
+	static const char l1[] = "<3>[   42.000017] Out of memory: Killed process 4242 (x)\n";
+	static const char l2[] = "<3>[   42.000017] ) total-vm:9000kB, anon-rss:8000kB, file-rss:4kB, "
+		"shmem-rss:0kB, UID:1000 pgtables:44kB oom_score_adj:0\n";
+	static const char m1[] = "<3>[   42.000017] Out of memory: Killed process 4242 (a\n";
+	static const char m2[] = "<3>[   42.000017] Killed pr) total-vm:9000kB, anon-rss:8000kB, "
+		"file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:44kB oom_score_adj:0\n";
+	static const struct kwant w = { 4242, -1, OOMLOG_NONE, 0, "x" };
+
+	ok(kill_is(oomlog_parse_syslog, l1, sizeof l1 - 1, &w, 42000017),
+	   "oomlog: syslog(2), a name \"x)\\n\": the first line read, PID right, score lost");
+	ok(kill_no(oomlog_parse_syslog, l2, sizeof l2 - 1),
+	   "oomlog: syslog(2), a name \"x)\\n\": the rest not a kill");
+	ok(kill_no(oomlog_parse_syslog, m1, sizeof m1 - 1) && kill_no(oomlog_parse_syslog, m2, sizeof m2 - 1),
+	   "oomlog: syslog(2), a name \"a\\nKilled pr\": neither line read (the kill is lost)");
+}
+
 int main(void)
 {
 	test_esc();
@@ -594,6 +798,12 @@ int main(void)
 	test_oomlog_54();
 	test_oomlog_allocating();
 	test_oomlog_618();
+	test_oomlog_forged();
+	test_oomlog_escaped();
+	test_oomlog_facility();
+	test_oomlog_records();
+	test_oomlog_interleaved();
+	test_oomlog_split();
 	printf("1..%d\n", n);
 	return failed != 0;
 }
