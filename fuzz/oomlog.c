@@ -45,33 +45,43 @@ static void raw(const uint8_t *data, size_t size)
 	free(b);
 }
 
-/* The kill line of each form (mm/oom_kill.c, /work/notes/oomformats.md);
- * UID, PID, name, then the score where the form has one. */
+/* The kill line of each form (mm/oom_kill.c; tests/unit/unit.c cites
+ * each): PID, name, then UID 500 and the score where the form has them. */
 static int form(char *out, size_t size, unsigned f, int pid, const char *comm, int adj)
 {
+	static const char rss[] = "total-vm:1kB, anon-rss:2kB, file-rss:3kB";
+
 	switch (f) {
-	case 0:		/* 2.6.32 .. 2.6.35 */
+	case 0:		/* 2.6.32 */
 		return snprintf(out, size, "Killed process %d (%s)", pid, comm);
-	case 1:		/* RHEL 6 (2.6.32-*.el6) */
-		return snprintf(out, size, "Killed process %d, UID %d, (%s) total-vm:1kB, "
-				"anon-rss:2kB, file-rss:3kB", pid, 500, comm);
-	case 2:		/* 3.x .. 4.4 */
-		return snprintf(out, size, "Killed process %d (%s) total-vm:1kB, anon-rss:2kB, "
+	case 1:		/* 2.6.33 .. 2.6.35 */
+		return snprintf(out, size, "Killed process %d (%s) vsz:1kB, anon-rss:2kB, "
 				"file-rss:3kB", pid, comm);
-	case 3:		/* 4.5 .. 4.x */
-		return snprintf(out, size, "Killed process %d (%s) total-vm:1kB, anon-rss:2kB, "
-				"file-rss:3kB, shmem-rss:4kB", pid, comm);
-	case 4:		/* 5.x .. 6.x */
-		return snprintf(out, size, "Out of memory: Killed process %d (%s) total-vm:1kB, "
-				"anon-rss:2kB, file-rss:3kB, shmem-rss:4kB, UID:%d pgtables:5kB "
-				"oom_score_adj:%d", pid, comm, 500, adj);
-	default:
+	case 2:		/* RHEL 6 */
+		return snprintf(out, size, "Killed process %d, UID 500, (%s) %s", pid, comm, rss);
+	case 3:		/* 2.6.36 .. 4.4 */
+		return snprintf(out, size, "Killed process %d (%s) %s", pid, comm, rss);
+	case 4:		/* RHEL 7 */
+		return snprintf(out, size, "Killed process %d (%s), UID 500, %s, shmem-rss:4kB",
+				pid, comm, rss);
+	case 5:		/* 4.5 .. 5.0 */
+		return snprintf(out, size, "Killed process %d (%s) %s, shmem-rss:4kB", pid, comm, rss);
+	case 6:		/* 5.3 */
+		return snprintf(out, size, "Out of memory: Killed process %d (%s) %s, "
+				"shmem-rss:4kB, UID:500", pid, comm, rss);
+	case 7:		/* 5.4 .. 6.x, vm.oom_kill_allocating_task */
+		return snprintf(out, size, "Out of memory (oom_kill_allocating_task): Killed "
+				"process %d (%s) %s, shmem-rss:4kB, UID:500 pgtables:5kB "
+				"oom_score_adj:%d", pid, comm, rss, adj);
+	default:	/* 5.4 .. 6.x, a memory cgroup's */
 		return snprintf(out, size, "Memory cgroup out of memory: Killed process %d (%s) "
-				"total-vm:1kB, anon-rss:2kB, file-rss:3kB, shmem-rss:4kB, UID:%d "
-				"pgtables:5kB oom_score_adj:%d", pid, comm, 500, adj);
+				"%s, shmem-rss:4kB, UID:500 pgtables:5kB oom_score_adj:%d",
+				pid, comm, rss, adj);
 	}
 }
-#define NFORMS 6
+#define NFORMS 9
+#define HAS_UID(f) ((f) == 2 || (f) == 4 || (f) >= 6)
+#define HAS_ADJ(f) ((f) >= 7)
 
 /* As devkmsg_read() gives it: a byte below ' ', above '~' and '\' as \xHH. */
 static void kmsg_esc(char *out, const char *s)
@@ -91,7 +101,7 @@ static void want(const struct oomkill *k, unsigned f, int pid, const char *comm,
 {
 	sane(k);
 	if (k->pid != pid || strcmp(k->comm, comm) || k->memcg != (f == NFORMS - 1)
-	    || k->adj != (f >= 4 ? adj : OOMLOG_NONE) || k->uid != (f == 1 || f >= 4 ? 500 : -1))
+	    || k->adj != (HAS_ADJ(f) ? adj : OOMLOG_NONE) || k->uid != (HAS_UID(f) ? 500 : -1))
 		abort();
 }
 
@@ -154,7 +164,7 @@ static void built(const uint8_t *data, size_t size)
 	p += sprintf(p, "<3>[   42.000017] ");
 	for (i = 0; line[i]; i++)
 		p += line[i] == '\n' ? sprintf(p, "\n<3>[   42.000017] ") : (*p = line[i], 1);
-	strcpy(p, "\n");
+	memcpy(p, "\n", 2);
 	syslog_lines(rec, f, pid, comm, adj);
 }
 

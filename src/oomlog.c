@@ -54,11 +54,12 @@ static int number(const char **p, int sign, long long max, long long *v)
 
 static int tail(const char *p, struct oomkill *k)
 {
-	size_t i, klen, last = 0;
+	size_t i, last = 0;
 	int seen = 0;
 
 	while (*p) {
 		long long v;
+		size_t klen;
 
 		/* ", " or " " between fields: the kernel has both. */
 		if (!strncmp(p, ", ", 2) && seen)
@@ -143,7 +144,7 @@ int oomlog_parse_msg(const char *msg, size_t len, struct oomkill *k)
 	static const char cg[] = "Memory cgroup out of memory: ", all[] = "Out of memory: ";
 	/* 5.1 and later with vm.oom_kill_allocating_task=1 (out_of_memory()) */
 	static const char cur[] = "Out of memory (oom_kill_allocating_task): ";
-	char buf[LINE_MAX_KILL];
+	char buf[LINE_MAX_KILL] = "";	/* all defined: clang-tidy's analyzer */
 	const char *p = buf;
 
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
@@ -170,8 +171,8 @@ static void unescape(char *s)
 	char *w = s, hex[3] = { 0, 0, 0 };
 
 	for (; *s; s++) {
-		hex[0] = s[1] ? s[2] : 0;
-		hex[1] = hex[0] ? s[3] : 0;
+		hex[0] = (char)(s[1] ? s[2] : 0);
+		hex[1] = (char)(hex[0] ? s[3] : 0);
 		if (s[0] == '\\' && s[1] == 'x' && hex[0] && hex[1]
 		    && strspn(hex, "0123456789abcdefABCDEF") == 2 && strtol(hex, NULL, 16)) {
 			*w++ = (char)strtol(hex, NULL, 16);

@@ -686,7 +686,7 @@ static void test_oomlog_records(void)
 		"file-rss:3kB\nKilled process 1 (y)\n";
 	static const char nul[] = "3,7,1000,-;Killed process 4242 (x\0y) total-vm:1kB\n";
 	static const struct kwant w = { 4242, -1, OOMLOG_NONE, 0, "x" };
-	char big[700];
+	char big[700], name[660];
 
 	ok(kill_is(oomlog_parse_kmsg, cont, sizeof cont - 1, &w, 1000),
 	   "oomlog: continuation lines after the text ignored");
@@ -702,10 +702,10 @@ static void test_oomlog_records(void)
 	ok(kill_no(oomlog_parse_kmsg, "3,7,1000,-", 10), "oomlog: a header alone refused");
 	ok(kill_no(oomlog_parse_syslog, "", 0) && kill_no(oomlog_parse_kmsg, "", 0),
 	   "oomlog: nothing is nothing");
-	memset(big, 'a', sizeof big);
-	memcpy(big, "3,7,1000,-;Killed process 4242 (", 32);
-	memcpy(big + sizeof big - 3, ")\n", 2);
-	ok(kill_no(oomlog_parse_kmsg, big, sizeof big - 1), "oomlog: a 700-byte record refused");
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	snprintf(big, sizeof big, "3,7,1000,-;Killed process 4242 (%s)\n", name);
+	ok(kill_no(oomlog_parse_kmsg, big, strlen(big)), "oomlog: a record longer than any kill line refused");
 	ok(msg_no("Killed process 0 (x)")
 	   && msg_no("Killed process 4194305 (x)")
 	   && msg_no("Killed process -5 (x)")
