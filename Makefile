@@ -43,7 +43,7 @@ SANSRCS = $(SANSRCS_$(SANITIZE))
 SRCS = $(wildcard src/*.c)
 HDRS = $(wildcard src/*.h)
 # The unit tests link only the pure parts.
-UNIT_SRCS = tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c
+UNIT_SRCS = tests/unit/unit.c src/num.c src/proc.c src/msg.c src/conf.c src/oomlog.c
 
 all: bin/oomguard bin/oom-kill-protect bin/oomguard-protect
 
@@ -127,9 +127,13 @@ mutants:
 FUZZCC = clang
 FUZZ_SECONDS = 30
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_TARGETS = score pidline conf
+FUZZ_TARGETS = score pidline conf oomlog
 
 bin/fuzz-score bin/fuzz-pidline: bin/fuzz-%: fuzz/%.c src/num.c $(HDRS)
+	@mkdir -p bin
+	$(FUZZCC) $(WARN) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -Isrc -o $@ $(filter %.c,$^)
+
+bin/fuzz-oomlog: fuzz/oomlog.c src/oomlog.c $(HDRS)
 	@mkdir -p bin
 	$(FUZZCC) $(WARN) $(CPPFLAGS_ALL) $(FUZZ_FLAGS) -Isrc -o $@ $(filter %.c,$^)
 

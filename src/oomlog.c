@@ -14,9 +14,12 @@
 
 /* The fields after the name, in every form since 2.6.32 (oom_kill.c):
  *   2.6.32          ""
- *   2.6.39 .. 4.4   " total-vm:NkB, anon-rss:NkB, file-rss:NkB"
+ *   2.6.33 .. 2.6.35 " vsz:NkB, anon-rss:NkB, file-rss:NkB"
+ *   2.6.36 .. 4.4   " total-vm:NkB, anon-rss:NkB, file-rss:NkB"
  *   4.5 ..          ", shmem-rss:NkB" added
- *   4.19? .. 5.x    ", UID:N pgtables:NkB oom_score_adj:N" added
+ *   5.3 (5.4?)      ", UID:N" added
+ *   5.4 .. 6.x      " pgtables:NkB oom_score_adj:N" added
+ *   RHEL 7          ", UID N," between the name and total-vm (killed())
  * Each known key once, a number after each, "kB" where the kernel puts it;
  * any other text, and the line is not taken. */
 static const struct {
@@ -56,6 +59,7 @@ static int tail(const char *p, struct oomkill *k)
 
 	while (*p) {
 		long long v;
+		size_t klen;
 
 		/* ", " or " " between fields: the kernel has both. */
 		if (!strncmp(p, ", ", 2) && seen)
@@ -67,10 +71,15 @@ static int tail(const char *p, struct oomkill *k)
 		for (i = seen ? last + 1 : 0; i < NFIELDS; i++)
 			if (!strncmp(p, fields[i].key, strlen(fields[i].key)))
 				break;
+		klen = i < NFIELDS ? strlen(fields[i].key) : 0;
+		/* 2.6.33 .. 2.6.35 called total-vm "vsz:" (linux-mm, mmotm
+		 * 2.6.32; gone in 2.6.36's rewrite): their kills were missed. */
+		if (!seen && !strncmp(p, "vsz:", 4))
+			i = 0, klen = 4;
 		/* In the kernel's order, total-vm first, each once. */
 		if (i == NFIELDS || (!seen && i != 0))
 			return -1;
-		p += strlen(fields[i].key);
+		p += klen;
 		if (number(&p, i == NFIELDS - 1, i == NFIELDS - 1 ? SCORE_MAX : LLONG_MAX, &v) < 0
 		    || (fields[i].kb && strncmp(p, "kB", 2)))
 			return -1;
@@ -85,8 +94,23 @@ static int tail(const char *p, struct oomkill *k)
 	return 0;
 }
 
-/* "Killed process PID (COMM)TAIL", or RHEL 6's "Killed process PID, UID
- * N, (COMM)TAIL", in buf (NUL-terminated, no newline). */
+/* RHEL's ", UID N," at *p, if there: -1 when it is there but broken. */
+static int rhel_uid(const char **p, struct oomkill *k)
+{
+	long long v;
+
+	if (strncmp(*p, ", UID ", 6))
+		return 0;
+	*p += 6;
+	if (number(p, 0, 4294967294LL, &v) < 0 || *(*p)++ != ',')
+		return -1;
+	k->uid = (long)v;
+	return 0;
+}
+
+/* "Killed process PID (COMM)TAIL", RHEL 6's "Killed process PID, UID N,
+ * (COMM)TAIL" or RHEL 7's "Killed process PID (COMM), UID N,TAIL", in buf
+ * (NUL-terminated, no newline). */
 static int killed(const char *p, struct oomkill *k)
 {
 	const char *open, *close;
@@ -100,27 +124,27 @@ static int killed(const char *p, struct oomkill *k)
 	k->pid = (int)v;
 	k->uid = -1;
 	k->adj = OOMLOG_NONE;
-	if (!strncmp(p, ", UID ", 6)) {
-		p += 6;
-		if (number(&p, 0, 4294967294LL, &v) < 0 || *p++ != ',')
-			return 0;
-		k->uid = (long)v;
-	}
-	if (strncmp(p, " (", 2))
+	if (rhel_uid(&p, k) < 0 || strncmp(p, " (", 2))
 		return 0;
 	open = p + 2;
-	if (!(close = strrchr(open, ')')) || close == open
-	    || (size_t)(close - open) >= sizeof k->comm)
+	/* An empty name is a name (prctl(PR_SET_NAME, "")): "()" is a kill. */
+	if (!(close = strrchr(open, ')')) || (size_t)(close - open) >= sizeof k->comm)
 		return 0;
 	memcpy(k->comm, open, (size_t)(close - open));
 	k->comm[close - open] = '\0';
-	return tail(close + 1, k) == 0;
+	p = close + 1;
+	/* RHEL 7's UID after the name (ltp issue 1080): not in RHEL 6's too. */
+	if (k->uid == -1 && rhel_uid(&p, k) < 0)
+		return 0;
+	return tail(p, k) == 0;
 }
 
 int oomlog_parse_msg(const char *msg, size_t len, struct oomkill *k)
 {
 	static const char cg[] = "Memory cgroup out of memory: ", all[] = "Out of memory: ";
-	char buf[LINE_MAX_KILL];
+	/* 5.1 and later with vm.oom_kill_allocating_task=1 (out_of_memory()) */
+	static const char cur[] = "Out of memory (oom_kill_allocating_task): ";
+	char buf[LINE_MAX_KILL] = "";	/* all defined: clang-tidy's analyzer */
 	const char *p = buf;
 
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
@@ -135,6 +159,8 @@ int oomlog_parse_msg(const char *msg, size_t len, struct oomkill *k)
 		p += sizeof cg - 1, k->memcg = 1;
 	else if (!strncmp(p, all, sizeof all - 1))
 		p += sizeof all - 1;
+	else if (!strncmp(p, cur, sizeof cur - 1))
+		p += sizeof cur - 1;
 	return killed(p, k);
 }
 
@@ -145,8 +171,8 @@ static void unescape(char *s)
 	char *w = s, hex[3] = { 0, 0, 0 };
 
 	for (; *s; s++) {
-		hex[0] = s[1] ? s[2] : 0;
-		hex[1] = hex[0] ? s[3] : 0;
+		hex[0] = (char)(s[1] ? s[2] : 0);
+		hex[1] = (char)(hex[0] ? s[3] : 0);
 		if (s[0] == '\\' && s[1] == 'x' && hex[0] && hex[1]
 		    && strspn(hex, "0123456789abcdefABCDEF") == 2 && strtol(hex, NULL, 16)) {
 			*w++ = (char)strtol(hex, NULL, 16);
@@ -179,10 +205,12 @@ int oomlog_parse_kmsg(const char *rec, size_t len, struct oomkill *k)
 	 * LOG_USER when it asks for 0. */
 	if (pri >> 3)
 		return 0;
-	/* The text ends at the first newline; " KEY=VALUE" lines follow. */
+	/* The text ends at the first newline; " KEY=VALUE" lines follow.
+	 * devkmsg_read() always ends it so: a record cut before it is not
+	 * taken, or "oom_score_adj:1000" cut to "oom_score_adj:10" is 10. */
 	len -= hlen + 1;
 	nl = memchr(semi + 1, '\n', len);
-	if (!oomlog_parse_msg(semi + 1, nl ? (size_t)(nl - semi - 1) : len, k))
+	if (!nl || !oomlog_parse_msg(semi + 1, (size_t)(nl - semi - 1), k))
 		return 0;
 	unescape(k->comm);
 	k->us = us;
@@ -195,7 +223,9 @@ int oomlog_parse_syslog(const char *line, size_t len, struct oomkill *k)
 	const char *p = buf;
 	long long pri, s, us = -1, frac;
 
-	if (len >= sizeof buf || memchr(line, '\0', len))
+	/* The line with its newline, which every kill line has (one printk
+	 * with "\n"): one cut short could read a number cut short. */
+	if (len >= sizeof buf || !len || line[len - 1] != '\n' || memchr(line, '\0', len))
 		return 0;
 	memcpy(buf, line, len);
 	buf[len] = '\0';
