@@ -26,13 +26,15 @@ static const struct {
 	{ "ok", 0, 0 }, { "idle", 0, 0 }, { "unchecked", 0, 0 },
 	{ "not running", 2, 1 }, { "stale", 2, 1 }, { "differs", 2, 1 },
 	{ "risk", 1, 1 }, { "spawner", 1, 1 }, { "claimed", 1, 1 }, { "gone", 1, 1 },
-	/* OOM kills: of a process a rule protected (score 0 or below), one it
-	 * raised, one acknowledged, one of no rule's, and those the log lost. */
+	{ "bad line", 3, 3 },
+	/* OOM kills (not in oomguard_rule_status: oomguard_oom_kills_total
+	 * counts them): of a process a rule protected (score 0 or below), one
+	 * it raised, one acknowledged, one of no rule's, those the log lost. */
 	{ "killed", 2, 2 }, { "intended", 0, 0 }, { "acknowledged", 0, 0 },
-	{ "unattributed", 0, 0 }, { "unseen", 1, 1 },
-	{ "bad line", 3, 3 }
+	{ "unattributed", 0, 0 }, { "unseen", 1, 1 }
 };
 #define NSTATUSES (sizeof statuses / sizeof *statuses)
+#define NPROC_STATUSES 11	/* those of a rule's processes: up to "bad line" */
 
 int report_format(const char *name)
 {
@@ -399,7 +401,7 @@ static void prom_statuses(const struct report_rows *rs)
 		group_at(rs, i, &g);
 		if (!*rs->v[i].rule)
 			continue;
-		for (s = 0; s < NSTATUSES; s++) {
+		for (s = 0; s < NPROC_STATUSES; s++) {
 			int n = 0;
 
 			for (j = g.first; j < g.first + g.n; j++)

@@ -82,10 +82,11 @@ static void parse_lines(struct witness *w, char *buf, size_t len)
 	char *p = buf, *end = buf + len, *nl;
 	struct oomkill k;
 
+	/* Each line with its newline: one without (the last, cut) is no kill. */
 	for (; p < end; p = nl + 1) {
 		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
-			nl = end;
-		if (oomlog_parse_syslog(p, (size_t)(nl - p), &k))
+			nl = end - 1;
+		if (oomlog_parse_syslog(p, (size_t)(nl + 1 - p), &k))
 			add(w, &k);
 	}
 }

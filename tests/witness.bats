@@ -74,6 +74,9 @@ waiter() {
 	run -2 check --format=prom
 	assert_line 'oomguard_oom_kills_total{rule="db"} 1'
 	assert_line 'oomguard_rule_ok{rule="db"} 0'
+	printf '%s\n' "$output" >"$T/kills.prom"
+	run -0 promtool check metrics <"$T/kills.prom"
+	assert_output ''
 	run -2 check --format=json
 	assert_output --regexp "\\{\"rule\":\"db\",\"pid\":$vpid,\"command\":\"dbhog\",\"want\":0,\"now\":null,\"status\":\"killed\",\"detail\":\"OOM-killed at [^\"]*\",\"killed_at\":[0-9]+,\"killed_score_adj\":0\\}"
 	run -0 check --ack
