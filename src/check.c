@@ -270,8 +270,11 @@ static void kill_row(struct report *rep, struct wkill *wk, const char *status, c
 	r.score = wk->rule[0] ? wk->score : REPORT_NONE;
 	p.pid = wk->k.pid;
 	snprintf(p.comm, sizeof p.comm, "%.*s", (int)sizeof p.comm - 1, wk->k.comm);
-	if (t >= 0 && localtime_r(&tt, &tm))
-		strftime(when, sizeof when, "at %Y-%m-%d %H:%M:%S %z", &tm);
+	/* UTC: localtime_r and strftime would bring musl's time zone code
+	 * into the static binary (12 KB), for an hour's offset. */
+	if (t >= 0 && gmtime_r(&tt, &tm))
+		snprintf(when, sizeof when, "at %04d-%02d-%02d %02d:%02d:%02d UTC", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (wk->k.adj != OOMLOG_NONE)
 		snprintf(adj, sizeof adj, ", oom_score_adj %d at the kill", wk->k.adj);
 	if (wk->k.uid >= 0)
