@@ -27,17 +27,15 @@
 
 static void boot_id(char *buf, size_t n)
 {
-	int fd = proc_open_path("sys/kernel/random/boot_id", O_RDONLY);
+	char path[4200];
+	int len = snprintf(path, sizeof path, "%s/sys/kernel/random/boot_id", proc_root());
 
 	/* Since 2.6.x; without it every boot looks the same, and the kills of
 	 * the last one in a /var/run that is no tmpfs would count again. */
-	if (fd < 0 || proc_read_line(fd, ".", buf, n) < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (len < 0 || (size_t)len >= sizeof path || proc_read_line(AT_FDCWD, path, buf, n) < 0) {
 		snprintf(buf, n, "-");
 		return;
 	}
-	close(fd);
 	buf[strcspn(buf, "\n\t")] = '\0';
 }
 

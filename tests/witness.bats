@@ -5,6 +5,7 @@
 # first acknowledges the kills already in the host's log (earlier suites
 # made many), as an administrator would, in its own state directory.
 # shellcheck disable=SC2154 # T, OG, TOP, CG_IN: set by common.bash and oomcg.bash
+# shellcheck disable=SC2030,SC2031 # each test adds to its own PIDS
 bats_require_minimum_version 1.5.0
 load common
 load oomcg
@@ -61,7 +62,7 @@ waiter() {
 	waiter db 0 "$T/dbhog.pid"
 	oom_kill dbhog
 	run -2 check
-	assert_line --regexp "^db +$vpid +dbhog +0 +- +killed: OOM-killed at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [-+][0-9]{4}, oom_score_adj 0 at the kill, uid 0, by a memory cgroup's limit; once seen: oomguard check --ack\$"
+	assert_line --regexp "^db +$vpid +dbhog +0 +- +killed: OOM-killed at [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC, oom_score_adj 0 at the kill, uid 0, by a memory cgroup's limit; once seen: oomguard check --ack\$"
 	# The daemon restarted: its record names the new one, the kill stays.
 	sleep 1000 &
 	PIDS="$PIDS $!"
@@ -158,10 +159,131 @@ waiter() {
 		printf '<14>[%12s] Killed process %d (sleep)\n' "$up" "$p"
 	} >"$T/log"
 	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
-	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at [0-9-]+ [0-9:]+ [-+][0-9]{4}; once seen"
+	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at [0-9-]+ [0-9:]+ UTC; once seen"
 	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at a time the log does not give \\(no printk.time\\), uid 0; once seen"
 	# At 0.5 s after boot the process had not started: not its kill.
 	assert_line --regexp "^-${tab}$p${tab}sleep${tab}-${tab}-${tab}unattributed${tab}OOM-killed at "
 	# A writer's record (facility 1): not the kernel's.
 	assert_equal "$(printf '%s\n' "$output" | grep -c "${tab}$p${tab}")" 3
+}
+
+# Fill the kernel's ring buffer (128 KiB here) three times over with lines
+# of facility user, one open each: /dev/kmsg rate-limits each open file
+# (printk.devkmsg), not the writer.
+flood() {
+	local i size
+	size=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).klogctl(10, None, 0))')
+	for i in $(seq $((size * 3 / 900))); do
+		printf '<12>oomguard witness test: filling the log %d %0880d\n' "$i" 0 >/dev/kmsg
+	done
+}
+
+@test "the log wraps: the watch's record keeps the kill it saw; the one it did not is counted unseen (WARNING) until --ack" {
+	printf 'hogs 800 comm=bighog\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	victim bighog
+	oom_kill bighog
+	seen=$vpid
+	wait_for grep -q "	$seen	" "$OOMGUARD_STATE_DIR/.oom-kills"
+	kill "$(cat "$T/watch.pid")"
+	victim lost
+	oom_kill lost
+	flood
+	! dmesg | grep -q "Killed process \\($seen\\|$vpid\\) " || fail "the log did not wrap"
+	run -1 check
+	assert_line --regexp "^hogs +$seen +bighog +800 +- +intended: OOM-killed at "
+	refute_line --partial "$vpid"
+	assert_line --regexp '^- +- +- +- +- +unseen: 1 OOM kills not seen \(log wrapped\): '
+	run -1 check --format=nagios
+	assert_line --index 0 --partial 'OOMGUARD WARNING - (no rule) unseen; 1 rules:'
+	run -1 check --format=prom
+	assert_line 'oomguard_oom_kills_unseen 1'
+	run -0 check --ack
+	refute_line --partial unseen
+	run -0 check --format=prom
+	assert_line 'oomguard_oom_kills_unseen 0'
+	assert_line 'oomguard_oom_kills_total{rule="hogs"} 1'
+}
+
+@test "an overrun under the watch (its /dev/kmsg read fails with EPIPE): it reads on and records the next kill" {
+	printf 'hogs 800 comm=bighog\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	w=$(cat "$T/watch.pid")
+	kill -STOP "$w"
+	flood
+	kill -CONT "$w"
+	victim bighog
+	oom_kill bighog
+	wait_for grep -q "	$vpid	.*	hogs	800$" "$OOMGUARD_STATE_DIR/.oom-kills" ||
+		fail "not recorded: $(cat "$OOMGUARD_STATE_DIR/.oom-kills" 2>&1)"
+	kill -0 "$w"
+}
+
+@test "the watch's record keeps the last 256 kills of this boot; another boot's are dropped, not read" {
+	printf 'hogs 800 comm=bighog\n' >"$T/og.conf"
+	install -d -m 700 "$OOMGUARD_STATE_DIR"
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	{
+		printf 'boot\t%s\n' "$boot"
+		for i in $(seq 256); do printf '%d\t%d\t0\t0\t0\told\t-\t0\n' "$i" $((4000000 + i)); done
+	} >"$OOMGUARD_STATE_DIR/.oom-kills"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	victim bighog
+	oom_kill bighog
+	wait_for grep -q "	$vpid	.*	hogs	800$" "$OOMGUARD_STATE_DIR/.oom-kills"
+	assert_equal "$(head -n 1 "$OOMGUARD_STATE_DIR/.oom-kills")" "boot	$boot"
+	assert_equal "$(grep -c . "$OOMGUARD_STATE_DIR/.oom-kills")" 257
+	assert_equal "$(sed -n 2p "$OOMGUARD_STATE_DIR/.oom-kills" | cut -f2)" 4000002
+	kill "$(cat "$T/watch.pid")"
+	# Another boot's record: its kills are not this boot's.
+	sed -i "1s/.*/boot	00000000-0000-0000-0000-000000000000/" "$OOMGUARD_STATE_DIR/.oom-kills"
+	run -0 check --format=tsv
+	refute_line --partial "${tab}4000100${tab}"
+	assert_line --regexp "^-${tab}$vpid${tab}bighog${tab}-${tab}-${tab}unattributed${tab}"
+}
+
+# The uptime is past SECS (a number with a fraction).
+uptime_past() { awk -v t="$1" '{ exit !($1 > t) }' /proc/uptime; }
+# The start time in seconds of the process a record names.
+rec_start() { awk -F '\t' '{ printf "%.2f", $7 / 100 }' "$OOMGUARD_STATE_DIR/$1"; }
+log_at() { printf '<3>[%12.6f] Killed process %d (sleep)\n' "$1" "$2"; }
+
+@test "a restart keeps the last instance's kills, within its life only; a live process was not killed; another boot's acknowledgement is not this one's" {
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	a=$!
+	echo "$a" >"$T/svc.pid"
+	waiter svc 0 "$T/svc.pid"
+	sa=$(rec_start svc)
+	kill -9 "$a"
+	wait_for gone "$a"
+	wait_for uptime_past "$(awk -v s="$sa" 'BEGIN { print s + 3 }')"
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	b=$!
+	echo "$b" >"$T/svc.pid"
+	waiter svc 0 "$T/svc.pid"
+	sb=$(rec_start svc)
+	grep -q "	$a:" "$OOMGUARD_STATE_DIR/svc" || fail "no history: $(cat "$OOMGUARD_STATE_DIR/svc")"
+	wait_for uptime_past "$(awk -v s="$sb" 'BEGIN { print s + 1.5 }')"
+	now=$(awk '{ print $1 }' /proc/uptime)
+	{
+		log_at "$(awk -v a="$sa" -v b="$sb" 'BEGIN { print (a + b) / 2 }')" "$a"
+		log_at "$now" "$a"
+		log_at "$now" "$b"
+	} >"$T/log"
+	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
+	# Between its start and the next one's: the first instance's kill.
+	assert_line --regexp "^svc${tab}$a${tab}sleep${tab}0${tab}-${tab}killed${tab}"
+	# After the next one started, its PID may have been anybody's.
+	assert_line --regexp "^-${tab}$a${tab}sleep${tab}-${tab}-${tab}unattributed${tab}"
+	# The process running now was not killed.
+	assert_line --regexp "^-${tab}$b${tab}sleep${tab}-${tab}-${tab}unattributed${tab}"
+	assert_line --regexp "^svc${tab}$b${tab}sleep${tab}0${tab}0${tab}ok${tab}"
+	printf '00000000-0000-0000-0000-000000000000\t99999999999999\t0\t0\n' >"$OOMGUARD_STATE_DIR/.oom-ack"
+	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
+	assert_line --regexp "^svc${tab}$a${tab}sleep${tab}0${tab}-${tab}killed${tab}"
+	OOMGUARD_KMSG=$T/log run -0 check --ack
+	OOMGUARD_KMSG=$T/log run -0 check --format=tsv
+	assert_line --regexp "^svc${tab}$a${tab}sleep${tab}0${tab}-${tab}acknowledged${tab}"
 }
