@@ -204,12 +204,14 @@ void state_kmsg(const char *line)
 /* "PID:START,..." into r's history; a bad entry ends it. */
 static void prev_parse(char *s, struct state_rec *r)
 {
-	char *tok, *colon, *save = NULL;
+	char *tok, *save = NULL;
 	long pid;
 
 	for (tok = strtok_r(s, ",", &save); tok && r->nprev < STATE_PREV;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (!(colon = strchr(tok, ':')))
+		char *colon = strchr(tok, ':');
+
+		if (!colon)
 			return;
 		*colon = '\0';
 		if (num_parse(tok, 10, 1, PID_LIMIT, &pid)

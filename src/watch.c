@@ -165,7 +165,7 @@ static int gone(const struct governed *g)
 static void govern(struct watch *w, const struct pinfo *p, int score, const struct rule *r)
 {
 	struct governed *g = NULL, *nv;
-	size_t i, k;
+	size_t i;
 
 	if (w->kmsg < 0)
 		return;
@@ -173,7 +173,9 @@ static void govern(struct watch *w, const struct pinfo *p, int score, const stru
 		if (w->gov[i].pid == p->pid)
 			g = &w->gov[i];
 	if (!g && w->ngov == w->gov_cap) {
-		for (i = k = 0; i < w->ngov; i++)
+		size_t k = 0;
+
+		for (i = 0; i < w->ngov; i++)
 			if (!gone(&w->gov[i]))
 				w->gov[k++] = w->gov[i];
 		w->ngov = k;

@@ -247,10 +247,10 @@ static void read_kmsg(int fd, struct witness *w, witness_lookup *lookup, void *c
 	char rec[8192];
 	struct oomkill k;
 	long i;
-	ssize_t n;
 
 	for (i = 0; i < RECORDS_MAX; i++) {
-		n = read(fd, rec, sizeof rec);
+		ssize_t n = read(fd, rec, sizeof rec);
+
 		if (n < 0 && (errno == EINTR || errno == EPIPE))
 			continue;
 		if (n <= 0)

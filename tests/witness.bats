@@ -193,11 +193,12 @@ flood() {
 	run -1 check
 	assert_line --regexp "^hogs +$seen +bighog +800 +- +intended: OOM-killed at "
 	refute_line --partial "$vpid"
-	assert_line --regexp '^- +- +- +- +- +unseen: 1 OOM kills not seen \(log wrapped\): '
+	# At least the one lost (the host's other kills meanwhile, if any, too).
+	assert_line --regexp '^- +- +- +- +- +unseen: [1-9][0-9]* OOM kills not seen \(log wrapped\): '
 	run -1 check --format=nagios
 	assert_line --index 0 --partial 'OOMGUARD WARNING - (no rule) unseen; 1 rules:'
 	run -1 check --format=prom
-	assert_line 'oomguard_oom_kills_unseen 1'
+	assert_line --regexp '^oomguard_oom_kills_unseen [1-9][0-9]*$'
 	run -0 check --ack
 	refute_line --partial unseen
 	run -0 check --format=prom
