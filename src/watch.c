@@ -46,6 +46,7 @@ struct refused {
  * the list grows. */
 struct governed {
 	int pid, score;
+	int adj;	/* in force after the watch's write, or OOMLOG_NONE */
 	unsigned long long start;
 	char rule[WITNESS_RULE_MAX];
 };
@@ -161,8 +162,9 @@ static int gone(const struct governed *g)
 	return rc;
 }
 
-/* Remember that rule r governs p (at score): one entry a PID. */
-static void govern(struct watch *w, const struct pinfo *p, int score, const struct rule *r)
+/* Remember that rule r governs p (at score, adj in force): one entry a PID. */
+static void govern(struct watch *w, const struct pinfo *p, int score, int adj,
+		   const struct rule *r)
 {
 	struct governed *g = NULL, *nv;
 	size_t i;
@@ -195,6 +197,7 @@ static void govern(struct watch *w, const struct pinfo *p, int score, const stru
 	g->pid = p->pid;
 	g->start = p->start;
 	g->score = score;
+	g->adj = adj;
 	snprintf(g->rule, sizeof g->rule, "%s", r->name);
 }
 
@@ -208,9 +211,13 @@ static const char *kill_owner(void *ctx, const struct oomkill *k, int *score)
 	for (i = 0; i < w->ngov; i++) {
 		const struct governed *g = &w->gov[i];
 
+		/* Started before the kill, and, where the kernel printed it,
+		 * with the score in force that the kill shows: a PID handed on
+		 * to a process of a rule after the kill is not the victim. */
 		if (g->pid != k->pid || tck <= 0
 		    || (k->us >= 0 && (long long)(g->start * 1000000ULL / (unsigned long long)tck)
-			> k->us + 1000000))
+			> k->us + witness_slack_us(k->us))
+		    || (k->adj != OOMLOG_NONE && g->adj != OOMLOG_NONE && k->adj != g->adj))
 			continue;
 		*score = g->score;
 		return g->rule;
@@ -228,7 +235,7 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 
 	if (p->kthread || adj_now(p->pid, &adj) < 0)
 		return;
-	govern(w, p, score, r);
+	govern(w, p, score, adj, r);
 	if (adj == score)
 		return;
 	for (i = 0; i < w->nrefused; i++)
@@ -240,6 +247,7 @@ static void ensure(struct watch *w, const struct pinfo *p, int score, const stru
 	if (rc == EXIT_OK) {
 		char esc[80];
 
+		govern(w, p, score, score, r);
 		say("set pid %d (%s) OOM score %d: rule %s (%s%s)", p->pid,
 		    msg_esc(esc, sizeof esc, p->comm), score, r->name, how, kind_word(r));
 	} else if (rc == EXIT_FAIL)
@@ -322,8 +330,9 @@ static void probe_pidfiles(struct watch *w)
 		if (rules_match(&w->conf, &p, w->pf_pid, w->pf_start) != r)
 			continue;
 		if (r->tree) {
-			govern(w, &p, r->score, r);
+			govern(w, &p, r->score, OOMLOG_NONE, r);
 			if (apply_tree_pinned(pid, start, r->score) == EXIT_OK) {
+				govern(w, &p, r->score, r->score, r);
 				char esc[80];
 
 				say("set pid %d (%s) and its tree OOM score %d: rule %s (pidfile)",

@@ -48,6 +48,11 @@ static long long mono_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
+long long witness_slack_us(long long at)
+{
+	return 1000000 + (at > 0 ? at / 2000 : 0);
+}
+
 /* printk's clock (local_clock) is CLOCK_MONOTONIC's, near enough: neither
  * counts a suspend. */
 long long witness_wall(const struct oomkill *k)
@@ -367,19 +372,22 @@ static long long ticks_us(unsigned long long ticks)
 
 /* Was the process (PID, start time in ticks) the one killed?  The same
  * PID, started before the kill and, for one a record set before its
- * successor, killed before the successor started (a second's slack each,
+ * successor, killed before the successor started (witness_slack_us each,
  * for the two clocks): a PID handed on between the two is not taken for it.
- * And not alive now as itself: then the PID was its from its start until
- * now, and the kill took another. */
-static int was_it(int pid, unsigned long long start, unsigned long long next,
+ * Where the kernel printed it (5.4+), with the oom_score_adj the record set
+ * (adj; OOMLOG_NONE: not known).  And not alive now as itself: then the PID
+ * was its from its start until now, and the kill took another. */
+static int was_it(int pid, unsigned long long start, unsigned long long next, int adj,
 		  const struct oomkill *k)
 {
-	long long at = k->us >= 0 ? k->us : mono_us(), from = ticks_us(start);
+	long long at = k->us >= 0 ? k->us : mono_us(), from = ticks_us(start),
+		  slack = witness_slack_us(at);
 	struct pstat st;
 	int fd;
 
-	if (pid != k->pid || !start || from < 0 || from > at + 1000000
-	    || (next && ticks_us(next) + 1000000 < at))
+	if (pid != k->pid || !start || from < 0 || from > at + slack
+	    || (next && ticks_us(next) + slack < at)
+	    || (adj != OOMLOG_NONE && k->adj != OOMLOG_NONE && k->adj != adj))
 		return 0;
 	if ((fd = proc_open(pid)) < 0)
 		return 1;
@@ -395,10 +403,11 @@ static int recorded(const struct state_rec *s, const struct oomkill *k)
 	unsigned long long next = s->pid ? s->start : 0;
 	int i;
 
-	if (was_it(s->pid, s->start, 0, k))
+	/* "done": the score is the one in force; any other outcome, not. */
+	if (was_it(s->pid, s->start, 0, strcmp(s->outcome, "done") ? OOMLOG_NONE : s->score, k))
 		return 1;
 	for (i = 0; i < s->nprev; i++) {
-		if (was_it(s->prev_pid[i], s->prev_start[i], next, k))
+		if (was_it(s->prev_pid[i], s->prev_start[i], next, OOMLOG_NONE, k))
 			return 1;
 		next = s->prev_start[i];
 	}

@@ -35,6 +35,11 @@ void witness_load(struct witness *w);
 void witness_attribute(struct witness *w, const struct state_rec *sv, size_t ns);
 /* Acknowledge every kill loaded, and the unseen ones: 0, or -1 (said). */
 int witness_ack(struct witness *w);
+/* The slack allowed between a process's start time (CLOCK_BOOTTIME, in
+ * ticks) and a kill's printk time (local_clock) at printk time AT: a
+ * second, and 500 ppm of the time since boot, for NTP steers the one and
+ * not the other (its frequency corrections stay within 500 ppm). */
+long long witness_slack_us(long long at);
 /* A kill's wall-clock time, seconds since the epoch, or -1. */
 long long witness_wall(const struct oomkill *k);
 void witness_free(struct witness *w);

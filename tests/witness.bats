@@ -144,6 +144,8 @@ waiter() {
 }
 
 @test "old kernels (syslog(2)'s lines, OOMGUARD_KMSG): 2.6.32's and RHEL 6's forms are attributed by identity; a kill before the process started is not" {
+	# A log of our own: the acknowledgement of the host's would cover its times.
+	rm "$OOMGUARD_STATE_DIR/.oom-ack"
 	sleep 1000 &
 	PIDS="$PIDS $!"
 	p=$!
@@ -157,14 +159,21 @@ waiter() {
 		printf '<3>Killed process %d, UID 0, (sleep) total-vm:1000kB, anon-rss:100kB, file-rss:4kB\n' "$p"
 		printf '<3>[%12s] Killed process %d (sleep)\n' "0.500000" "$p"
 		printf '<14>[%12s] Killed process %d (sleep)\n' "$up" "$p"
+		# 5.4 on: the score at the kill must be the one the record set.
+		printf '<3>[%12.6f] Out of memory: Killed process %d (sleep) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:%d\n' \
+			"$(awk -v u="$up" 'BEGIN { print u + 0.1 }')" "$p" 500
+		printf '<3>[%12.6f] Out of memory: Killed process %d (sleep) total-vm:1kB, anon-rss:1kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:%d\n' \
+			"$(awk -v u="$up" 'BEGIN { print u + 0.2 }')" "$p" 0
 	} >"$T/log"
 	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
 	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at [0-9-]+ [0-9:]+ UTC; once seen"
 	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at a time the log does not give \\(no printk.time\\), uid 0; once seen"
 	# At 0.5 s after boot the process had not started: not its kill.
 	assert_line --regexp "^-${tab}$p${tab}sleep${tab}-${tab}-${tab}unattributed${tab}OOM-killed at "
+	assert_line --regexp "^old${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}OOM-killed at [^${tab}]*, oom_score_adj 0 at the kill, uid 0; "
+	assert_line --regexp "^-${tab}$p${tab}sleep${tab}-${tab}-${tab}unattributed${tab}OOM-killed at [^${tab}]*, oom_score_adj 500 at the kill, "
 	# A writer's record (facility 1): not the kernel's.
-	assert_equal "$(printf '%s\n' "$output" | grep -c "${tab}$p${tab}")" 3
+	assert_equal "$(printf '%s\n' "$output" | grep -c "${tab}$p${tab}")" 5
 }
 
 # Fill the kernel's ring buffer (128 KiB here) three times over with lines
@@ -250,6 +259,8 @@ rec_start() { awk -F '\t' '{ printf "%.2f", $7 / 100 }' "$OOMGUARD_STATE_DIR/$1"
 log_at() { printf '<3>[%12.6f] Killed process %d (sleep)\n' "$1" "$2"; }
 
 @test "a restart keeps the last instance's kills, within its life only; a live process was not killed; another boot's acknowledgement is not this one's" {
+	# A log of our own: the acknowledgement of the host's would cover its times.
+	rm "$OOMGUARD_STATE_DIR/.oom-ack"
 	sleep 1000 &
 	PIDS="$PIDS $!"
 	a=$!
@@ -258,7 +269,7 @@ log_at() { printf '<3>[%12.6f] Killed process %d (sleep)\n' "$1" "$2"; }
 	sa=$(rec_start svc)
 	kill -9 "$a"
 	wait_for gone "$a"
-	wait_for uptime_past "$(awk -v s="$sa" 'BEGIN { print s + 3 }')"
+	wait_for uptime_past "$(awk -v s="$sa" 'BEGIN { print s + 0.2 }')"
 	sleep 1000 &
 	PIDS="$PIDS $!"
 	b=$!
@@ -266,12 +277,13 @@ log_at() { printf '<3>[%12.6f] Killed process %d (sleep)\n' "$1" "$2"; }
 	waiter svc 0 "$T/svc.pid"
 	sb=$(rec_start svc)
 	grep -q "	$a:" "$OOMGUARD_STATE_DIR/svc" || fail "no history: $(cat "$OOMGUARD_STATE_DIR/svc")"
-	wait_for uptime_past "$(awk -v s="$sb" 'BEGIN { print s + 1.5 }')"
-	now=$(awk '{ print $1 }' /proc/uptime)
+	# After the successor's start by more than the clocks' slack (a second
+	# and 500 ppm of the uptime): a time to come, for the log is a file.
+	later=$(awk -v b="$sb" 'BEGIN { print b + 2 * (1 + b / 2000) }')
 	{
 		log_at "$(awk -v a="$sa" -v b="$sb" 'BEGIN { print (a + b) / 2 }')" "$a"
-		log_at "$now" "$a"
-		log_at "$now" "$b"
+		log_at "$later" "$a"
+		log_at "$later" "$b"
 	} >"$T/log"
 	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
 	# Between its start and the next one's: the first instance's kill.
@@ -287,4 +299,80 @@ log_at() { printf '<3>[%12.6f] Killed process %d (sleep)\n' "$1" "$2"; }
 	OOMGUARD_KMSG=$T/log run -0 check --ack
 	OOMGUARD_KMSG=$T/log run -0 check --format=tsv
 	assert_line --regexp "^svc${tab}$a${tab}sleep${tab}0${tab}-${tab}acknowledged${tab}"
+}
+
+# The host's next PID is $1 (/proc/sys/kernel/ns_last_pid): start $2 there,
+# a copy of sleep; $reused is its PID, or empty after 50 tries (the host's
+# own forks may take the PID first).
+start_at_pid() {
+	local try
+	cp /bin/sleep "$T/bin/$2"
+	reused=
+	for try in $(seq 50); do
+		echo $(($1 - 1)) >/proc/sys/kernel/ns_last_pid
+		"$T/bin/$2" 1000 &
+		PIDS="$PIDS $!"
+		if [ "$!" = "$1" ]; then
+			reused=$!
+			return 0
+		fi
+		kill "$!"
+		wait_for gone "$1" || return 1
+	done
+}
+
+@test "watch: a PID handed on after the kill, to a process of a protection rule: its score at the kill was not the rule's, so the kill is not the rule's" {
+	printf 'db 0 comm=dbnew\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	w=$(cat "$T/watch.pid")
+	victim plainhog
+	kill -STOP "$w"
+	oom_kill plainhog
+	start_at_pid "$vpid" dbnew
+	kill -CONT "$w"
+	[ -n "$reused" ] || fail "pid $vpid was not free for 50 tries"
+	wait_for grep -q "	$vpid	.*	plainhog	" "$OOMGUARD_STATE_DIR/.oom-kills"
+	wait_for adj_is "$reused" 0
+	run -0 check --format=tsv
+	assert_line --regexp "^db${tab}$reused${tab}dbnew${tab}0${tab}0${tab}ok${tab}"
+	assert_line --regexp "^-${tab}$vpid${tab}plainhog${tab}-${tab}-${tab}unattributed${tab}"
+	refute_line --regexp "${tab}killed${tab}"
+}
+
+@test "clock drift: a kill logged less than a second and 500 ppm of the uptime before the start time is still the process's (NTP steers one clock, not the other)" {
+	# A log of our own: the acknowledgement of the host's would cover its times.
+	rm "$OOMGUARD_STATE_DIR/.oom-ack"
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	p=$!
+	echo "$p" >"$T/d.pid"
+	waiter drifted 0 "$T/d.pid"
+	start=$(rec_start drifted)
+	kill -9 "$p"
+	wait_for gone "$p"
+	log_at "$(awk -v s="$start" 'BEGIN { print s - 1 - s / 4000 }')" "$p" >"$T/log"
+	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
+	assert_line --regexp "^drifted${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}"
+}
+
+# The printk time of the kill of PID, in seconds.
+kill_time() { dmesg | sed -n "s/^\[ *\([0-9.]*\)\] .*Killed process $1 .*/\1/p" | tail -n 1; }
+
+@test "watch: a PID handed on after the kill by more than the clocks' slack, to a process of the rule at the victim's score, does not make the kill the rule's" {
+	printf 'db 500 comm=dbnew\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	w=$(cat "$T/watch.pid")
+	victim plainhog
+	kill -STOP "$w"
+	oom_kill plainhog
+	after=$(awk -v t="$(kill_time "$vpid")" 'BEGIN { print t + 1.5 + t / 2000 }')
+	for _ in 1 2 3 4 5 6; do wait_for uptime_past "$after" && break; done
+	start_at_pid "$vpid" dbnew
+	kill -CONT "$w"
+	[ -n "$reused" ] || fail "pid $vpid was not free for 50 tries"
+	wait_for grep -q "	$vpid	.*	plainhog	" "$OOMGUARD_STATE_DIR/.oom-kills"
+	wait_for adj_is "$reused" 500
+	run -0 check --format=tsv
+	assert_line --regexp "^db${tab}$reused${tab}dbnew${tab}500${tab}500${tab}ok${tab}"
+	assert_line --regexp "^-${tab}$vpid${tab}plainhog${tab}-${tab}-${tab}unattributed${tab}"
 }
