@@ -376,3 +376,23 @@ kill_time() { dmesg | sed -n "s/^\[ *\([0-9.]*\)\] .*Killed process $1 .*/\1/p" 
 	assert_line --regexp "^db${tab}$reused${tab}dbnew${tab}500${tab}500${tab}ok${tab}"
 	assert_line --regexp "^-${tab}$vpid${tab}plainhog${tab}-${tab}-${tab}unattributed${tab}"
 }
+
+@test "a 2.6.32 ring buffer of 512 KiB (syslog(2)'s copy, OOMGUARD_KMSG): the kills at its start and at its end are both read" {
+	rm "$OOMGUARD_STATE_DIR/.oom-ack"
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	p=$!
+	echo "$p" >"$T/big.pid"
+	waiter big 0 "$T/big.pid"
+	kill -9 "$p"
+	wait_for gone "$p"
+	up=$(awk '{ print $1 }' /proc/uptime)
+	{
+		log_at "$up" "$p"
+		awk 'BEGIN { for (i = 0; i < 5300; i++) printf "<6>[%12.6f] eth0: a line of the log, %060d\n", i / 100, i }'
+		printf '<3>[%12.6f] Killed process %d (sleep)\n' "$(awk -v u="$up" 'BEGIN { print u + 1 }')" "$p"
+	} >"$T/log"
+	[ "$(stat -c %s "$T/log")" -ge 524288 ] || fail "the log is only $(stat -c %s "$T/log") bytes"
+	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
+	assert_equal "$(printf '%s\n' "$output" | grep -c "^big${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}")" 2
+}
