@@ -211,6 +211,8 @@ static void check_rule(struct report *rep, const struct conf *c, size_t idx,
 		    : "no process matches now");
 }
 
+static void kill_rows(struct report *rep, const char *name);
+
 /* The services that a hook in /etc/default (or the like) protects, with no
  * rule here: their pidfile waiter's last outcome (state.h), and the value
  * in force now in the process it found. */
@@ -249,6 +251,9 @@ static void check_state(struct report *rep, const struct conf *c, const struct s
 		snprintf(detail, sizeof detail, "%s: %s%s", s->from, s->detail, now);
 		row(rep, &r, live ? &p : NULL, adj, live ? (adj == s->score ? "ok" : "differs")
 		    : stale ? "stale" : "not running", detail);
+		/* Its kills follow its row: one group a service, for nagios
+		 * and prom alike (a series given twice is dropped). */
+		kill_rows(rep, s->name);
 	}
 }
 
@@ -278,7 +283,7 @@ static void kill_row(struct report *rep, struct wkill *wk, const char *status, c
 	if (wk->k.adj != OOMLOG_NONE)
 		snprintf(adj, sizeof adj, ", oom_score_adj %d at the kill", wk->k.adj);
 	if (wk->k.uid >= 0)
-		snprintf(uid, sizeof uid, ", uid %ld", wk->k.uid);
+		snprintf(uid, sizeof uid, ", uid %lld", wk->k.uid);
 	snprintf(detail, sizeof detail, "OOM-killed %s%s%s%s%s", when, adj, uid,
 		 wk->k.memcg ? ", by a memory cgroup's limit" : "", why);
 	wk->shown = 1;

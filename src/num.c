@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "num.h"
 
@@ -30,6 +31,16 @@ const char *uid_parse(const char *s, unsigned long *out)
 
 	if (!why)
 		*out = (unsigned long)v;
+	return why;
+}
+
+const char *uid_or_none(const char *s, long long *out)
+{
+	unsigned long v;
+	const char *why = strcmp(s, "-1") ? uid_parse(s, &v) : NULL;
+
+	if (!why)
+		*out = strcmp(s, "-1") ? (long long)v : -1;
 	return why;
 }
 

@@ -29,6 +29,8 @@ const char *unum_parse(const char *s, unsigned long long max, unsigned long long
 /* A numeric user ID: decimal digits, 0 to 4294967294 ((uid_t)-1 is no
  * user), in an unsigned long, which a 32-bit build's long cannot hold. */
 const char *uid_parse(const char *s, unsigned long *out);
+/* A uid as a record keeps it: uid_parse's, or -1 (not known). */
+const char *uid_or_none(const char *s, long long *out);
 /* The first line of a pidfile, buf[0..len): NULL and *pid, or a reason. */
 const char *pidline_parse(const char *buf, size_t len, long pid_max, int *pid);
 

@@ -85,7 +85,7 @@ static int tail(const char *p, struct oomkill *k)
 			return -1;
 		p += fields[i].kb ? 2 : 0;
 		if (i == 4)
-			k->uid = v > 4294967294LL ? -1 : (long)v;
+			k->uid = v > 4294967294LL ? -1 : v;
 		else if (i == NFIELDS - 1)
 			k->adj = v < SCORE_MIN ? OOMLOG_NONE : (int)v;
 		seen = 1;
@@ -104,7 +104,7 @@ static int rhel_uid(const char **p, struct oomkill *k)
 	*p += 6;
 	if (number(p, 0, 4294967294LL, &v) < 0 || *(*p)++ != ',')
 		return -1;
-	k->uid = (long)v;
+	k->uid = v;
 	return 0;
 }
 
@@ -201,9 +201,12 @@ int oomlog_parse_kmsg(const char *rec, size_t len, struct oomkill *k)
 	    || number(&p, 0, LLONG_MAX, &seq) < 0 || *p++ != ','
 	    || number(&p, 0, LLONG_MAX, &us) < 0 || (*p != ',' && *p))
 		return 0;
-	/* Facility 0: the kernel's.  devkmsg_write() gives a writer's record
-	 * LOG_USER when it asks for 0. */
-	if (pri >> 3)
+	/* Facility 0: the kernel's (devkmsg_write() gives a writer's record
+	 * LOG_USER when it asks for 0); level 3: every kill line is KERN_ERR
+	 * (printk(KERN_ERR ...) in 2.6.32, pr_err since), and a message of
+	 * another level that prints a name or a path a user chose cannot
+	 * pass for one. */
+	if (pri != 3)
 		return 0;
 	/* The text ends at the first newline; " KEY=VALUE" lines follow.
 	 * devkmsg_read() always ends it so: a record cut before it is not
@@ -229,15 +232,25 @@ int oomlog_parse_syslog(const char *line, size_t len, struct oomkill *k)
 		return 0;
 	memcpy(buf, line, len);
 	buf[len] = '\0';
-	if (*p++ != '<' || number(&p, 0, 191, &pri) < 0 || *p++ != '>' || pri >> 3)
+	/* Level 3 of facility 0, as in a record.  READ_ALL gives each line of
+	 * a record the record's prefix: a name or a path with a newline in a
+	 * message of another level (the "executable stack" warning, 5.8+,
+	 * prints a path) makes lines of that level, never of this one. */
+	if (*p++ != '<' || number(&p, 0, 191, &pri) < 0 || *p++ != '>' || pri != 3)
 		return 0;
-	/* "[%5lu.%06lu] ", with printk.time */
+	/* "[%5lu.%06lu] ", with printk.time; then "[%6s]", the caller (T123,
+	 * C1), with CONFIG_PRINTK_CALLER (5.1+). */
 	if (*p == '[') {
 		p++;
 		while (*p == ' ')
 			p++;
 		if (number(&p, 0, LLONG_MAX / 1000000 - 1, &s) < 0 || *p++ != '.'
-		    || number(&p, 0, 999999, &frac) < 0 || *p++ != ']' || *p++ != ' ')
+		    || number(&p, 0, 999999, &frac) < 0 || *p++ != ']')
+			return 0;
+		if (*p == '[' && (p += 1 + strspn(p + 1, " "), *p == 'T' || *p == 'C')
+		    && (p += 1 + strspn(p + 1, "0123456789"), *p == ']'))
+			p++;
+		if (*p++ != ' ')
 			return 0;
 		us = s * 1000000 + frac;
 	}

@@ -14,7 +14,7 @@
 struct oomkill {
 	long long us;		/* printk time, microseconds after boot; -1 unknown */
 	int pid;
-	long uid;		/* -1: not printed (before 4.x, but RHEL 6) */
+	long long uid;		/* -1: not printed (before 4.x, but RHEL 6) */
 	int adj;		/* oom_score_adj at the kill, or OOMLOG_NONE */
 	int memcg;		/* a memory cgroup's limit, not the whole host */
 	char comm[OOMLOG_COMM_MAX];	/* raw (oomlog_parse_kmsg undoes \xHH) */

@@ -16,6 +16,7 @@
 
 #include "msg.h"
 #include "num.h"
+#include "proc.h"
 #include "state.h"
 
 static char st_name[STATE_NAME_MAX], st_from[256];
@@ -92,10 +93,12 @@ static void history(int dfd, int pid, unsigned long long start, char *out, size_
 	for (i = -1; i < old.nprev && k < STATE_PREV; i++) {
 		int p = i < 0 ? old.pid : old.prev_pid[i];
 		unsigned long long s = i < 0 ? old.start : old.prev_start[i];
+		long long uid = i < 0 ? old.uid : old.prev_uid[i];
 
 		if (!p || !s || (p == pid && s == start) || len >= n)
 			continue;
-		len += (size_t)snprintf(out + len, n - len, "%s%d:%llu", k++ ? "," : "", p, s);
+		len += (size_t)snprintf(out + len, n - len, "%s%d:%llu:%lld", k++ ? "," : "", p, s,
+					uid);
 	}
 }
 
@@ -129,17 +132,25 @@ static int put_whole(int dfd, const char *name, const char *data, size_t len)
 void state_put(const char *outcome, int pid, unsigned long long start, int score,
 	       const char *detail)
 {
-	char line[1700], from[256], det[600], prev[STATE_PREV * 32];
+	char line[1800], from[256], det[600], prev[STATE_PREV * 48];
 	DIR *dir;
-	int n;
+	uid_t uid;
+	long long id = -1;
+	int n, fd;
 
 	if (!st_name[0] || !(dir = dir_open(1, &n)))
 		return;
 	history(dirfd(dir), pid, start, prev, sizeof prev);
+	/* Its real uid: the OOM killer prints the victim's (5.3+, RHEL 6). */
+	if (pid && (fd = proc_open(pid)) >= 0) {
+		if (proc_uid(fd, &uid) == 0)
+			id = (long long)uid;
+		close(fd);
+	}
 	/* msg_esc: no tab or newline inside a field. */
-	n = snprintf(line, sizeof line, "%s\t%ld\t%d\t%d\t%s\t%s\t%llu\t%s\n", outcome,
+	n = snprintf(line, sizeof line, "%s\t%ld\t%d\t%d\t%s\t%s\t%llu\t%s\t%lld\n", outcome,
 		     (long)getpid(), pid, score, msg_esc(from, sizeof from, st_from),
-		     msg_esc(det, sizeof det, detail), start, prev);
+		     msg_esc(det, sizeof det, detail), start, prev, id);
 	put_whole(dirfd(dir), st_name, line, (size_t)n);
 	closedir(dir);
 }
@@ -204,7 +215,7 @@ void state_kmsg(const char *line)
 /* "PID:START,..." into r's history; a bad entry ends it. */
 static void prev_parse(char *s, struct state_rec *r)
 {
-	char *tok, *save = NULL;
+	char *tok, *uid, *save = NULL;
 	long pid;
 
 	for (tok = strtok_r(s, ",", &save); tok && r->nprev < STATE_PREV;
@@ -214,6 +225,13 @@ static void prev_parse(char *s, struct state_rec *r)
 		if (!colon)
 			return;
 		*colon = '\0';
+		/* PID:START, and :UID since the uid was kept. */
+		r->prev_uid[r->nprev] = -1;
+		if ((uid = strchr(colon + 1, ':'))) {
+			*uid++ = '\0';
+			if (uid_or_none(uid, &r->prev_uid[r->nprev]))
+				return;
+		}
 		if (num_parse(tok, 10, 1, PID_LIMIT, &pid)
 		    || unum_parse(colon + 1, ULLONG_MAX, &r->prev_start[r->nprev]))
 			return;
@@ -253,12 +271,21 @@ static int read_rec(int dfd, const char *name, struct state_rec *r)
 	/* The start time, when the record has it (an older one ends here). */
 	r->start = 0;
 	r->nprev = 0;
+	r->uid = -1;
 	if ((end = strchr(p, '\t'))) {
 		*end = '\0';
 		if (unum_parse(p, ULLONG_MAX, &r->start))
 			return -1;
-		if ((p = end + 1, end = strchr(p, '\t')))
-			*end = '\0', prev_parse(p, r);
+		if ((p = end + 1, end = strchr(p, '\t'))) {
+			*end = '\0';
+			prev_parse(p, r);
+			/* The uid (since issue 24's review), or -1. */
+			if ((p = end + 1, end = strchr(p, '\t'))) {
+				*end = '\0';
+				if (uid_or_none(p, &r->uid))
+					r->uid = -1;
+			}
+		}
 	}
 	r->mtim = sb.st_mtim;
 	snprintf(r->name, sizeof r->name, "%s", name);

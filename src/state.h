@@ -25,6 +25,9 @@ struct state_rec {
 	 * not make the OOM kill of the last instance anybody's (witness.h). */
 	int nprev, prev_pid[STATE_PREV];
 	unsigned long long prev_start[STATE_PREV];
+	/* The real uid of each (the process's, then the earlier ones'), -1
+	 * when not known: a record written before it was kept. */
+	long long uid, prev_uid[STATE_PREV];
 	struct timespec mtim;
 };
 

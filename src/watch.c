@@ -47,6 +47,7 @@ struct refused {
 struct governed {
 	int pid, score;
 	int adj;	/* in force after the watch's write, or OOMLOG_NONE */
+	unsigned long uid;
 	unsigned long long start;
 	char rule[WITNESS_RULE_MAX];
 };
@@ -171,6 +172,13 @@ static void govern(struct watch *w, const struct pinfo *p, int score, int adj,
 
 	if (w->kmsg < 0)
 		return;
+	/* A process a protecting rule (0 or below) names by its name, not by
+	 * its pidfile, is that rule's only if it is the rule's user's (root's
+	 * when none): anybody may take a name, and the kill of their process
+	 * must not read as the protected service's. */
+	if (score <= 0 && p->uid != (r->has_user ? r->uid : 0UL)
+	    && !(r->pidfile && w->pf_pid[r - w->conf.rules] == p->pid))
+		return;
 	for (i = 0; i < w->ngov && !g; i++)
 		if (w->gov[i].pid == p->pid)
 			g = &w->gov[i];
@@ -198,6 +206,7 @@ static void govern(struct watch *w, const struct pinfo *p, int score, int adj,
 	g->start = p->start;
 	g->score = score;
 	g->adj = adj;
+	g->uid = p->uid;
 	snprintf(g->rule, sizeof g->rule, "%s", r->name);
 }
 
@@ -211,13 +220,16 @@ static const char *kill_owner(void *ctx, const struct oomkill *k, int *score)
 	for (i = 0; i < w->ngov; i++) {
 		const struct governed *g = &w->gov[i];
 
-		/* Started before the kill, and, where the kernel printed it,
-		 * with the score in force that the kill shows: a PID handed on
-		 * to a process of a rule after the kill is not the victim. */
+		/* Started before the kill, and, where the kernel printed them,
+		 * with the score in force and the uid that the kill shows: a PID
+		 * handed on to a process of a rule after the kill is not the
+		 * victim, nor is another user's process that took the PID of
+		 * one governed before (entries outlive their processes). */
 		if (g->pid != k->pid || tck <= 0
 		    || (k->us >= 0 && (long long)(g->start * 1000000ULL / (unsigned long long)tck)
-			> k->us + witness_slack_us(k->us))
-		    || (k->adj != OOMLOG_NONE && g->adj != OOMLOG_NONE && k->adj != g->adj))
+			- witness_suspended_us() > k->us + witness_slack_us(k->us))
+		    || (k->adj != OOMLOG_NONE && g->adj != OOMLOG_NONE && k->adj != g->adj)
+		    || (k->uid >= 0 && (unsigned long long)k->uid != g->uid))
 			continue;
 		*score = g->score;
 		return g->rule;

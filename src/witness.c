@@ -21,6 +21,7 @@
 
 #define KILLS_FILE ".oom-kills"	/* the watch's record: a dot name, no service's */
 #define ACK_FILE ".oom-ack"
+#define ACK_MAX 8192		/* the acknowledgement, a line */
 #define KILLS_KEPT 256		/* the watch's record keeps the last ones */
 #define KILL_LINE 400
 #define RECORDS_MAX 1000000	/* one look at a log that never stops growing */
@@ -57,9 +58,13 @@ long long witness_slack_us(long long at)
  * counts a suspend. */
 long long witness_wall(const struct oomkill *k)
 {
-	if (k->us < 0)
+	struct timespec rt;
+
+	if (k->us < 0 || clock_gettime(CLOCK_REALTIME, &rt) < 0)
 		return -1;
-	return (long long)time(NULL) - (mono_us() - k->us) / 1000000;
+	/* In microseconds: whole seconds taken apart would move the time
+	 * shown by one between two runs. */
+	return (rt.tv_sec * 1000000LL + rt.tv_nsec / 1000 - mono_us() + k->us) / 1000000;
 }
 
 /* Add k, or give its rule to the one already known (same time and PID). */
@@ -139,7 +144,7 @@ static int kill_line(char *buf, size_t n, const struct oomkill *k, const char *r
 {
 	char comm[OOMLOG_COMM_MAX * 4], r[WITNESS_RULE_MAX * 4];
 
-	return snprintf(buf, n, "%lld\t%d\t%ld\t%d\t%d\t%s\t%s\t%d\n", k->us, k->pid, k->uid,
+	return snprintf(buf, n, "%lld\t%d\t%lld\t%d\t%d\t%s\t%s\t%d\n", k->us, k->pid, k->uid,
 			k->adj, k->memcg, msg_esc(comm, sizeof comm, k->comm),
 			msg_esc(r, sizeof r, rule && *rule ? rule : "-"), score);
 }
@@ -161,13 +166,12 @@ static int kill_parse(char *line, struct wkill *out)
 	}
 	memset(out, 0, sizeof *out);
 	if (unum_parse(f[0], (unsigned long long)-1 >> 1, &us)
-	    || num_parse(f[1], 10, 1, PID_LIMIT, &v[0]) || num_parse(f[2], 10, -1, 4294967294L, &v[1])
+	    || num_parse(f[1], 10, 1, PID_LIMIT, &v[0]) || uid_or_none(f[2], &out->k.uid)
 	    || num_parse(f[3], 10, OOMLOG_NONE, SCORE_MAX, &v[2]) || num_parse(f[4], 10, 0, 1, &v[3])
 	    || num_parse(f[7], 10, SCORE_MIN, SCORE_MAX, &v[4]))
 		return -1;
 	out->k.us = (long long)us;
 	out->k.pid = (int)v[0];
-	out->k.uid = v[1];
 	out->k.adj = (int)v[2];
 	out->k.memcg = (int)v[3];
 	snprintf(out->k.comm, sizeof out->k.comm, "%s", msg_unesc(f[5]));
@@ -209,6 +213,26 @@ static void load_kills(struct witness *w, const char *boot)
 	}
 }
 
+/* One line less in the record's kills (body): the oldest of no rule's, so
+ * that a user whose processes are killed again and again cannot push a
+ * protected service's kill out; else the oldest. */
+static char *drop_one(char *body)
+{
+	char *line, *nl, *f;
+	int tabs;
+
+	for (line = body; (nl = strchr(line, '\n')); line = nl + 1) {
+		for (f = line, tabs = 0; f < nl && tabs < 6; f++)
+			tabs += *f == '\t';
+		if (tabs == 6 && !strncmp(f, "-\t", 2)) {
+			memmove(line, nl + 1, strlen(nl + 1) + 1);
+			return body;
+		}
+	}
+	nl = strchr(body, '\n');
+	return nl ? nl + 1 : body + strlen(body);
+}
+
 /* Append a kill to the watch's record, which keeps the last KILLS_KEPT. */
 static void kills_append(const struct oomkill *k, const char *rule, int score)
 {
@@ -222,8 +246,8 @@ static void kills_append(const struct oomkill *k, const char *rule, int score)
 	len = snprintf(out, sizeof out, "boot\t%s\n", boot);
 	for (p = off < 0 ? "" : old + off, q = p; *q; q++)
 		lines += *q == '\n';
-	for (; lines >= KILLS_KEPT && (q = strchr(p, '\n')); lines--)
-		p = q + 1;
+	for (; lines >= KILLS_KEPT && *p; lines--)
+		p = drop_one(p);
 	len += snprintf(out + len, sizeof out - (size_t)len, "%s", p);
 	len += kill_line(out + len, sizeof out - (size_t)len, k, rule, score);
 	state_file_put(KILLS_FILE, out, (size_t)len);
@@ -283,16 +307,17 @@ static long kills_counted(void)
 	return total;
 }
 
-/* The acknowledgement: "BOOT_ID ACK_US COUNTED TIMELESS", this boot's
- * only.  A kill up to ACK_US is acknowledged; one with no time (no
- * printk.time) when it is among the first TIMELESS of those.  COUNTED:
- * the kernel's count then, so that the kills the log loses after they
- * were acknowledged are not unseen ones. */
+/* The acknowledgement: "BOOT_ID ACK_US COUNTED PIDS", this boot's only.
+ * A kill up to ACK_US is acknowledged; one with no time (no printk.time)
+ * when its PID is among PIDS (",PID,PID,", or "-"): by position, a log
+ * that lost its first lines would hand the acknowledgement on to new ones.
+ * COUNTED: the kernel's count then, so that the kills the log loses after
+ * they were acknowledged are not unseen ones. */
 static long apply_ack(struct witness *w, const char *boot)
 {
-	char buf[256], *f[4], *p = buf;
-	unsigned long long v[3];
-	size_t i, timeless = 0;
+	char buf[ACK_MAX], *f[4], *p = buf, pid[16];
+	unsigned long long v[2];
+	size_t i;
 	int k;
 
 	if (state_file_read(ACK_FILE, buf, sizeof buf) <= 0)
@@ -305,13 +330,14 @@ static long apply_ack(struct witness *w, const char *boot)
 			*p++ = '\0';
 	}
 	if (strcmp(f[0], boot) || unum_parse(f[1], (unsigned long long)-1 >> 1, &v[0])
-	    || unum_parse(f[2], (unsigned long long)-1 >> 1, &v[1])
-	    || unum_parse(f[3], (unsigned long long)-1 >> 1, &v[2]))
+	    || unum_parse(f[2], (unsigned long long)-1 >> 1, &v[1]))
 		return -1;
 	w->ack_us = (long long)v[0];
-	for (i = 0; i < w->n; i++)
-		if (w->v[i].k.us < 0 ? ++timeless <= v[2] : w->v[i].k.us <= w->ack_us)
+	for (i = 0; i < w->n; i++) {
+		snprintf(pid, sizeof pid, ",%d,", w->v[i].k.pid);
+		if (w->v[i].k.us < 0 ? strstr(f[3], pid) != NULL : w->v[i].k.us <= w->ack_us)
 			w->v[i].acked = 1;
+	}
 	return (long)v[1];
 }
 
@@ -361,6 +387,9 @@ void witness_load(struct witness *w)
 		qsort(w->v, w->n, sizeof *w->v, by_time);
 	w->counted = env && !strcmp(env, "none") ? -1 : kills_counted();
 	w->unseen = count_unseen(w, w->counted, apply_ack(w, boot));
+	/* A log not read (not root: dmesg_restrict) lost nothing: unknown. */
+	if (w->read_err)
+		w->unseen = -1;
 }
 
 static long long ticks_us(unsigned long long ticks)
@@ -370,46 +399,78 @@ static long long ticks_us(unsigned long long ticks)
 	return tck > 0 ? (long long)(ticks * 1000000ULL / (unsigned long long)tck) : -1;
 }
 
-/* Was the process (PID, start time in ticks) the one killed?  The same
- * PID, started before the kill and, for one a record set before its
- * successor, killed before the successor started (witness_slack_us each,
- * for the two clocks): a PID handed on between the two is not taken for it.
- * Where the kernel printed it (5.4+), with the oom_score_adj the record set
- * (adj; OOMLOG_NONE: not known).  And not alive now as itself: then the PID
- * was its from its start until now, and the kill took another. */
-static int was_it(int pid, unsigned long long start, unsigned long long next, int adj,
-		  const struct oomkill *k)
+/* A process's identity as a record keeps it: PID, start time (ticks),
+ * real uid (-1: not known), and the score in force (OOMLOG_NONE: not
+ * known); next: the start time of the one set after it (0: none). */
+struct ident {
+	int pid, adj;
+	unsigned long long start, next;
+	long long uid;
+};
+
+/* The offset of CLOCK_BOOTTIME, which process start times follow, from
+ * CLOCK_MONOTONIC, which printk's clock keeps near: the time spent
+ * suspended (0 on a server; the kernels before 2.6.39, which have no
+ * CLOCK_BOOTTIME, counted no suspend in start times either). */
+long long witness_suspended_us(void)
 {
-	long long at = k->us >= 0 ? k->us : mono_us(), from = ticks_us(start),
-		  slack = witness_slack_us(at);
+	struct timespec b, m;
+
+	if (clock_gettime(7 /* CLOCK_BOOTTIME */, &b) < 0 || clock_gettime(CLOCK_MONOTONIC, &m) < 0)
+		return 0;
+	return (b.tv_sec - m.tv_sec) * 1000000LL + (b.tv_nsec - m.tv_nsec) / 1000;
+}
+
+/* Was the process the one killed?  The same PID and, where the kernel
+ * printed them, the same uid (5.3+, RHEL 6) and score (5.4+); started
+ * before the kill and, for one a record set before its successor, killed
+ * before the successor started (witness_slack_us each, for the two
+ * clocks), so that a PID handed on between the two is not taken for it.
+ * And not alive now as itself (then the PID was its from its start until
+ * now, and the kill took another), nor dead before the kill, as a later
+ * process at its PID shows. */
+static int was_it(const struct ident *id, const struct oomkill *k)
+{
+	long long at = k->us >= 0 ? k->us : mono_us(), off = witness_suspended_us(),
+		  from = ticks_us(id->start) - off, slack = witness_slack_us(at);
 	struct pstat st;
 	int fd;
 
-	if (pid != k->pid || !start || from < 0 || from > at + slack
-	    || (next && ticks_us(next) + slack < at)
-	    || (adj != OOMLOG_NONE && k->adj != OOMLOG_NONE && k->adj != adj))
+	if (id->pid != k->pid || !id->start || from > at + slack
+	    /* No time in the log (no printk.time): "now" bounds nothing. */
+	    || (id->next && k->us >= 0 && ticks_us(id->next) - off + slack < at)
+	    || (id->adj != OOMLOG_NONE && k->adj != OOMLOG_NONE && k->adj != id->adj)
+	    || (id->uid >= 0 && k->uid >= 0 && k->uid != id->uid))
 		return 0;
-	if ((fd = proc_open(pid)) < 0)
+	if ((fd = proc_open(id->pid)) < 0)
 		return 1;
 	if (proc_stat(fd, &st) < 0)
 		st.start = 0;
 	close(fd);
-	return st.start != start || proc_exited(&st);
+	if (st.start == id->start)
+		return proc_exited(&st);
+	return !st.start || k->us < 0 || ticks_us(st.start) - off + slack >= at;
 }
 
 /* The record's process, or one it set before (restarts since). */
 static int recorded(const struct state_rec *s, const struct oomkill *k)
 {
-	unsigned long long next = s->pid ? s->start : 0;
+	/* "done": the score is the one in force; any other outcome, not. */
+	struct ident id = { s->pid, strcmp(s->outcome, "done") ? OOMLOG_NONE : s->score,
+			    s->start, 0, s->uid };
 	int i;
 
-	/* "done": the score is the one in force; any other outcome, not. */
-	if (was_it(s->pid, s->start, 0, strcmp(s->outcome, "done") ? OOMLOG_NONE : s->score, k))
+	if (was_it(&id, k))
 		return 1;
+	id.next = s->pid ? s->start : 0;
 	for (i = 0; i < s->nprev; i++) {
-		if (was_it(s->prev_pid[i], s->prev_start[i], next, OOMLOG_NONE, k))
+		id.pid = s->prev_pid[i];
+		id.start = s->prev_start[i];
+		id.uid = s->prev_uid[i];
+		id.adj = OOMLOG_NONE;
+		if (was_it(&id, k))
 			return 1;
-		next = s->prev_start[i];
+		id.next = s->prev_start[i];
 	}
 	return 0;
 }
@@ -428,21 +489,26 @@ void witness_attribute(struct witness *w, const struct state_rec *sv, size_t ns)
 
 int witness_ack(struct witness *w)
 {
-	char boot[64], line[200];
+	char boot[64], line[ACK_MAX];
 	long long last = -1;
-	size_t i, timeless = 0;
-	int len;
+	size_t i;
+	int len, pids;
 
 	boot_id(boot, sizeof boot);
-	for (i = 0; i < w->n; i++) {
-		if (w->v[i].k.us < 0)
-			timeless++;
-		else if (w->v[i].k.us > last)
+	for (i = 0; i < w->n; i++)
+		if (w->v[i].k.us > last)
 			last = w->v[i].k.us;
-		w->v[i].acked = 1;
+	len = snprintf(line, sizeof line, "%s\t%lld\t%ld\t", boot, last < 0 ? 0 : last,
+		       w->counted < 0 ? 0 : w->counted);
+	pids = len;
+	/* The timeless ones by PID, as many as the line holds: one left out
+	 * stays unacknowledged, never the other way round. */
+	for (i = 0; i < w->n; i++) {
+		if (w->v[i].k.us < 0 && len < (int)sizeof line - 16)
+			len += snprintf(line + len, sizeof line - (size_t)len, ",%d", w->v[i].k.pid);
+		w->v[i].acked = w->v[i].k.us >= 0 || len < (int)sizeof line - 16;
 	}
-	len = snprintf(line, sizeof line, "%s\t%lld\t%ld\t%lu\n", boot, last < 0 ? 0 : last,
-		       w->counted < 0 ? 0 : w->counted, (unsigned long)timeless);
+	len += snprintf(line + len, sizeof line - (size_t)len, len > pids ? ",\n" : "-\n");
 	w->unseen = 0;
 	return state_file_put(ACK_FILE, line, (size_t)len);
 }

@@ -40,6 +40,9 @@ int witness_ack(struct witness *w);
  * second, and 500 ppm of the time since boot, for NTP steers the one and
  * not the other (its frequency corrections stay within 500 ppm). */
 long long witness_slack_us(long long at);
+/* The time spent suspended, in microseconds: process start times count
+ * it (CLOCK_BOOTTIME), printk's time does not. */
+long long witness_suspended_us(void);
 /* A kill's wall-clock time, seconds since the epoch, or -1. */
 long long witness_wall(const struct oomkill *k);
 void witness_free(struct witness *w);

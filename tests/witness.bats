@@ -229,13 +229,15 @@ flood() {
 	kill -0 "$w"
 }
 
-@test "the watch's record keeps the last 256 kills of this boot; another boot's are dropped, not read" {
+@test "the watch's record keeps the last 256 kills of this boot, a rule's before those of no rule; another boot's are dropped, not read" {
 	printf 'hogs 800 comm=bighog\n' >"$T/og.conf"
 	install -d -m 700 "$OOMGUARD_STATE_DIR"
 	boot=$(cat /proc/sys/kernel/random/boot_id)
 	{
 		printf 'boot\t%s\n' "$boot"
-		for i in $(seq 256); do printf '%d\t%d\t0\t0\t0\told\t-\t0\n' "$i" $((4000000 + i)); done
+		# The oldest a protected service's: it outlives those of no rule.
+		printf '1\t4000001\t0\t0\t0\tdbhog\tdb\t0\n'
+		for i in $(seq 2 256); do printf '%d\t%d\t0\t0\t0\told\t-\t0\n' "$i" $((4000000 + i)); done
 	} >"$OOMGUARD_STATE_DIR/.oom-kills"
 	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
 	victim bighog
@@ -243,7 +245,8 @@ flood() {
 	wait_for grep -q "	$vpid	.*	hogs	800$" "$OOMGUARD_STATE_DIR/.oom-kills"
 	assert_equal "$(head -n 1 "$OOMGUARD_STATE_DIR/.oom-kills")" "boot	$boot"
 	assert_equal "$(grep -c . "$OOMGUARD_STATE_DIR/.oom-kills")" 257
-	assert_equal "$(sed -n 2p "$OOMGUARD_STATE_DIR/.oom-kills" | cut -f2)" 4000002
+	assert_equal "$(sed -n 2p "$OOMGUARD_STATE_DIR/.oom-kills" | cut -f2,7)" "4000001	db"
+	assert_equal "$(sed -n 3p "$OOMGUARD_STATE_DIR/.oom-kills" | cut -f2)" 4000003
 	kill "$(cat "$T/watch.pid")"
 	# Another boot's record: its kills are not this boot's.
 	sed -i "1s/.*/boot	00000000-0000-0000-0000-000000000000/" "$OOMGUARD_STATE_DIR/.oom-kills"
@@ -301,24 +304,55 @@ log_at() { printf '<3>[%12.6f] Killed process %d (sleep)\n' "$1" "$2"; }
 	assert_line --regexp "^svc${tab}$a${tab}sleep${tab}0${tab}-${tab}acknowledged${tab}"
 }
 
-# The host's next PID is $1 (/proc/sys/kernel/ns_last_pid): start $2 there,
-# a copy of sleep; $reused is its PID, or empty after 50 tries (the host's
-# own forks may take the PID first).
-start_at_pid() {
-	local try
-	cp /bin/sleep "$T/bin/$2"
+# run_at_pid PID CMD...: CMD in the background as the host's next process,
+# at PID (/proc/sys/kernel/ns_last_pid); $reused is its PID, or empty after
+# 50 tries (the host's own forks may take the PID first).
+run_at_pid() {
+	local _ want=$1
+	shift
 	reused=
-	for try in $(seq 50); do
-		echo $(($1 - 1)) >/proc/sys/kernel/ns_last_pid
-		"$T/bin/$2" 1000 &
+	for _ in $(seq 50); do
+		echo $((want - 1)) >/proc/sys/kernel/ns_last_pid
+		"$@" </dev/null >/dev/null 2>&1 3>&- &
 		PIDS="$PIDS $!"
-		if [ "$!" = "$1" ]; then
+		if [ "$!" = "$want" ]; then
 			reused=$!
 			return 0
 		fi
 		kill "$!"
-		wait_for gone "$1" || return 1
+		wait_for gone "$want" || return 1
 	done
+}
+
+# The host's next PID is $1: start $2 there, a copy of sleep.
+start_at_pid() {
+	cp /bin/sleep "$T/bin/$2"
+	run_at_pid "$1" "$T/bin/$2" 1000
+}
+
+# nobody_victim NAME [PID]: a process of nobody's in the cgroup, at the
+# score it inherits (not the baseline: a user may keep 0), that writes
+# $T/NAME.pid, waits for $T/NAME.go, then runs $T/bin/NAME (a copy of hog)
+# and outgrows the cgroup; at PID when given.  $vpid.
+nobody_victim() {
+	local name=$1 at=${2:-}
+	chmod 711 "$T"
+	chmod 755 "$T/bin"
+	cp "$TOP/bin/hog" "$T/bin/$name"
+	# shellcheck disable=SC2016 # expanded by the child sh
+	set -- sh -c 'echo $$ >"$1" && echo $$ >"$2.pid" || exit 1
+		while [ ! -e "$2.go" ]; do sleep 0.02; done
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups "$3" -s 4 -d 50 256' \
+		sh "$CG_PROCS" "$T/$name" "$T/bin/$name"
+	if [ -n "$at" ]; then
+		run_at_pid "$at" "$@" || return 1
+		vpid=$reused
+	else
+		"$@" </dev/null >/dev/null 2>&1 3>&- &
+		vpid=$!
+		PIDS="$PIDS $vpid"
+	fi
+	[ -n "$vpid" ] && wait_for test -s "$T/$name.pid"
 }
 
 @test "watch: a PID handed on after the kill, to a process of a protection rule: its score at the kill was not the rule's, so the kill is not the rule's" {
@@ -395,4 +429,74 @@ kill_time() { dmesg | sed -n "s/^\[ *\([0-9.]*\)\] .*Killed process $1 .*/\1/p" 
 	[ "$(stat -c %s "$T/log")" -ge 524288 ] || fail "the log is only $(stat -c %s "$T/log") bytes"
 	OOMGUARD_KMSG=$T/log run -2 check --format=tsv
 	assert_equal "$(printf '%s\n' "$output" | grep -c "^big${tab}$p${tab}sleep${tab}0${tab}-${tab}killed${tab}")" 2
+}
+
+@test "another user's process named as a protection rule (score 0) names it, OOM-killed: the watch does not take it for the rule's" {
+	printf 'db 0 comm=dbhog\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	nobody_victim dbhog
+	oom_kill dbhog
+	wait_for grep -q "	$vpid	65534	.*	dbhog	-	" "$OOMGUARD_STATE_DIR/.oom-kills" ||
+		fail "$(cat "$OOMGUARD_STATE_DIR/.oom-kills")"
+	run -0 check --format=tsv
+	assert_line --regexp "^-${tab}$vpid${tab}dbhog${tab}-${tab}-${tab}unattributed${tab}.*, uid 65534, "
+}
+
+@test "another user's process at the PID of a protected daemon that exited (a record, or the watch's table), OOM-killed: not the service's, by its uid" {
+	printf 'web 0 comm=websrv\n' >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	cp /bin/sleep "$T/bin/websrv"
+	"$T/bin/websrv" 1000 &
+	PIDS="$PIDS $!"
+	p=$!
+	echo "$p" >"$T/web.pid"
+	waiter web 0 "$T/web.pid"
+	wait_for grep -q "set pid $p " "$OOMGUARD_STATE_DIR/web"
+	kill -9 "$p"
+	wait_for gone "$p"
+	nobody_victim evil "$p" || fail "pid $p was not free for 50 tries"
+	oom_kill evil
+	wait_for grep -q "	$p	65534	.*	evil	-	" "$OOMGUARD_STATE_DIR/.oom-kills" ||
+		fail "the watch gave it to a rule: $(cat "$OOMGUARD_STATE_DIR/.oom-kills")"
+	run -0 check --format=tsv
+	assert_line --regexp "^-${tab}$p${tab}evil${tab}-${tab}-${tab}unattributed${tab}.*, oom_score_adj 0 at the kill, uid 65534, "
+	refute_line --regexp "${tab}killed${tab}"
+}
+
+@test "a record's process dead before the kill, as a later process at its PID shows, is not the one killed" {
+	rm "$OOMGUARD_STATE_DIR/.oom-ack"
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	a=$!
+	echo "$a" >"$T/gone.pid"
+	waiter gone 0 "$T/gone.pid"
+	kill -9 "$a"
+	wait_for gone "$a"
+	start_at_pid "$a" other || fail "pid $a was not free for 50 tries"
+	[ -n "$reused" ] || fail "pid $a was not free for 50 tries"
+	s=$(awk '{ printf "%.2f", $22 / 100 }' "/proc/$a/stat")
+	log_at "$(awk -v s="$s" 'BEGIN { print s + 2 * (1 + s / 2000) }')" "$a" >"$T/log"
+	OOMGUARD_KMSG=$T/log run -1 check --format=tsv
+	assert_line --regexp "^-${tab}$a${tab}sleep${tab}-${tab}-${tab}unattributed${tab}"
+}
+
+@test "prom and nagios: a service of the state directory with a kill is one group, each series once" {
+	rm "$OOMGUARD_STATE_DIR/.oom-ack"
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	a=$!
+	echo "$a" >"$T/svc.pid"
+	waiter svc 0 "$T/svc.pid"
+	sleep 1000 &
+	PIDS="$PIDS $!"
+	echo "$!" >"$T/tt.pid"
+	waiter tt 0 "$T/tt.pid"
+	kill -9 "$a"
+	wait_for gone "$a"
+	log_at "$(awk '{ print $1 }' /proc/uptime)" "$a" >"$T/log"
+	OOMGUARD_KMSG=$T/log run -2 check --format=prom
+	assert_line 'oomguard_oom_kills_total{rule="svc"} 1'
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^#' | sed 's/ [^ ]*$//' | sort | uniq -d)" ''
+	OOMGUARD_KMSG=$T/log run -2 check --format=nagios
+	assert_line --index 0 --regexp '^OOMGUARD CRITICAL - svc killed(, \(no rule\) unseen)?; 2 rules: 1 ok, 0 idle, 1 bad \|'
 }

@@ -665,12 +665,28 @@ static void test_oomlog_facility(void)
 		"file-rss:3kB\n";
 	static const char notime[] = "<3>Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, "
 		"file-rss:3kB\n";
+	static const char warn[] = "4,5,123,-;Killed process 4242 (x) total-vm:1kB, anon-rss:2kB, "
+		"file-rss:3kB\n";
+	/* 5.8+: "process '%pD4' started with executable stack", a path with
+	 * newlines: READ_ALL gives each piece the record's prefix. */
+	static const char warn4[] = "<4>[    5.000000] Killed process 4242 (x)\n";
+	static const char caller[] = "<3>[    5.000000][    T123] Killed process 4242 (x) "
+		"total-vm:1kB, anon-rss:2kB, file-rss:3kB\n";
+	static const char badcaller[] = "<3>[    5.000000][ x] Killed process 4242 (x) "
+		"total-vm:1kB, anon-rss:2kB, file-rss:3kB\n";
 
 	ok(kill_no(oomlog_parse_kmsg, recs[0], strlen(recs[0])), "oomlog: a user's record (12,...) refused");
 	ok(kill_no(oomlog_parse_kmsg, recs[1], strlen(recs[1])), "oomlog: facility 1 at level 3 refused");
 	ok(kill_no(oomlog_parse_syslog, recs[2], strlen(recs[2])), "oomlog: syslog(2) <12> refused");
 	ok(kill_no(oomlog_parse_syslog, recs[3], strlen(recs[3])), "oomlog: syslog(2) <28> refused");
 	ok(kill_is(oomlog_parse_kmsg, own, sizeof own - 1, &w, 123), "oomlog: the kernel's 3,... read");
+	ok(kill_no(oomlog_parse_kmsg, warn, sizeof warn - 1), "oomlog: the kernel's level 4 (4,...) refused");
+	ok(kill_no(oomlog_parse_syslog, warn4, sizeof warn4 - 1),
+	   "oomlog: syslog(2) <4>: a warning's line (a path with a newline) refused");
+	ok(kill_is(oomlog_parse_syslog, caller, sizeof caller - 1, &w, 5000000),
+	   "oomlog: syslog(2) with CONFIG_PRINTK_CALLER's [    T123] read");
+	ok(kill_no(oomlog_parse_syslog, badcaller, sizeof badcaller - 1),
+	   "oomlog: syslog(2) with a caller field of another shape refused");
 	ok(kill_is(oomlog_parse_syslog, notime, sizeof notime - 1, &w, -1),
 	   "oomlog: syslog(2) without printk.time: time unknown (-1)");
 }
