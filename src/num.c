@@ -36,11 +36,15 @@ const char *uid_parse(const char *s, unsigned long *out)
 
 const char *uid_or_none(const char *s, long long *out)
 {
-	unsigned long v;
-	const char *why = strcmp(s, "-1") ? uid_parse(s, &v) : NULL;
+	unsigned long v = 0;
+	const char *why;
 
-	if (!why)
-		*out = strcmp(s, "-1") ? (long long)v : -1;
+	if (!strcmp(s, "-1")) {
+		*out = -1;
+		return NULL;
+	}
+	if (!(why = uid_parse(s, &v)))
+		*out = (long long)v;
 	return why;
 }
 

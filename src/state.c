@@ -215,12 +215,12 @@ void state_kmsg(const char *line)
 /* "PID:START,..." into r's history; a bad entry ends it. */
 static void prev_parse(char *s, struct state_rec *r)
 {
-	char *tok, *uid, *save = NULL;
+	char *tok, *save = NULL;
 	long pid;
 
 	for (tok = strtok_r(s, ",", &save); tok && r->nprev < STATE_PREV;
 	     tok = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(tok, ':');
+		char *colon = strchr(tok, ':'), *uid;
 
 		if (!colon)
 			return;

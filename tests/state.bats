@@ -282,12 +282,12 @@ EOF
 	run -0 "$X" apply -c "$T/og.conf" svc "$pid"
 	wait_for has svc waiting
 	run cat "$ST/svc"
-	assert_output --regexp "^waiting${tab}[0-9]+${tab}0${tab}300${tab}$T/og\.d/svc\.conf${tab}wait for pidfile $T/d\.pid: the file does not exist${tab}0${tab}-\$"
+	assert_output --regexp "^waiting${tab}[0-9]+${tab}0${tab}300${tab}$T/og\.d/svc\.conf${tab}wait for pidfile $T/d\.pid: the file does not exist${tab}0${tab}-${tab}-1\$"
 	echo "$pid" >"$T/d.pid"
 	wait_for has svc 'done'
 	start=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20)
 	run cat "$ST/svc"
-	assert_output --regexp "^done${tab}[0-9]+${tab}$pid${tab}300${tab}$T/og\.d/svc\.conf${tab}set pid .*${tab}$start${tab}-\$"
+	assert_output --regexp "^done${tab}[0-9]+${tab}$pid${tab}300${tab}$T/og\.d/svc\.conf${tab}set pid .*${tab}$start${tab}-${tab}0\$"
 }
 
 @test "apply: a rule from a drop-in is recorded under the drop-in's path, not the table's" {

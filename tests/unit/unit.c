@@ -88,6 +88,19 @@ static void test_unum(void)
 	ok(unum_parse("1x", ULLONG_MAX, &v) != NULL, "unum: junk refused");
 }
 
+/* A record's uid (state.c, witness.c): -1 for none, else uid_parse's. */
+static void test_uid_or_none(void)
+{
+	long long v = 7;
+
+	ok(!uid_or_none("-1", &v) && v == -1, "uid_or_none: -1 is none");
+	ok(!uid_or_none("0", &v) && v == 0, "uid_or_none: 0");
+	ok(!uid_or_none("4294967294", &v) && v == 4294967294LL, "uid_or_none: the highest uid");
+	ok(uid_or_none("4294967295", &v) != NULL, "uid_or_none: (uid_t)-1 refused");
+	ok(uid_or_none("-2", &v) != NULL, "uid_or_none: another negative refused");
+	ok(uid_or_none("", &v) != NULL, "uid_or_none: empty refused");
+}
+
 /* fs/proc/base.c: oom_adj = score * 17 / 1000, 1000 <-> 15; and back. */
 static void test_mapping(void)
 {
@@ -799,6 +812,7 @@ int main(void)
 	test_scores();
 	test_pids();
 	test_unum();
+	test_uid_or_none();
 	test_mapping();
 	test_stat();
 	test_conf();
