@@ -136,7 +136,7 @@ matrix() {
 				fail "$where: variables changed: $(diff "$T/base.vars" "$T/r.vars")"
 			cmp -s "$T/r.funcs" "$T/base.funcs" ||
 				fail "$where: functions left behind: $(grep -v '^fake_probe$' "$T/r.funcs" | tr '\n' ' ')"
-			! grep -E '^(oomguard_|OOMGUARD_)' "$T/r.vars" | grep -Eqv '^OOMGUARD_(BIN|STATE_DIR)\b' ||
+			! grep -E '^(oomguard_|OOMGUARD_)' "$T/r.vars" | grep -Eqv '^OOMGUARD_(BIN|STATE_DIR|KMSG)\b' ||
 				fail "$where: a variable leaked: $(grep -E '^(oomguard_|OOMGUARD_)' "$T/r.vars")"
 			if [ "$act" = start ] && [ -n "$want" ]; then
 				grep -qF "$want" "$T/r.err" || fail "$where: no '$want' warning: $(cat "$T/r.err")"
