@@ -45,10 +45,8 @@ struct refused {
  * started before the kill.  Entries of processes gone are dropped before
  * the list grows. */
 struct governed {
-	int pid, score;
-	int adj;	/* in force after the watch's write, or OOMLOG_NONE */
-	unsigned long uid;
-	unsigned long long start;
+	struct witness_id id;	/* adj: in force after the watch's write */
+	int score;
 	char rule[WITNESS_RULE_MAX];
 };
 
@@ -154,11 +152,11 @@ static void remember_refusal(struct watch *w, const struct pinfo *p, int score)
 static int gone(const struct governed *g)
 {
 	struct pstat st;
-	int fd = proc_open(g->pid), rc;
+	int fd = proc_open(g->id.pid), rc;
 
 	if (fd < 0)
 		return 1;
-	rc = proc_stat(fd, &st) < 0 || st.start != g->start || proc_exited(&st);
+	rc = proc_stat(fd, &st) < 0 || st.start != g->id.start || proc_exited(&st);
 	close(fd);
 	return rc;
 }
@@ -180,7 +178,7 @@ static void govern(struct watch *w, const struct pinfo *p, int score, int adj,
 	    && !(r->pidfile && w->pf_pid[r - w->conf.rules] == p->pid))
 		return;
 	for (i = 0; i < w->ngov && !g; i++)
-		if (w->gov[i].pid == p->pid)
+		if (w->gov[i].id.pid == p->pid)
 			g = &w->gov[i];
 	if (!g && w->ngov == w->gov_cap) {
 		size_t k = 0;
@@ -202,11 +200,12 @@ static void govern(struct watch *w, const struct pinfo *p, int score, int adj,
 	}
 	if (!g)
 		g = &w->gov[w->ngov++];
-	g->pid = p->pid;
-	g->start = p->start;
+	g->id.pid = p->pid;
+	g->id.start = p->start;
+	g->id.next = 0;
+	g->id.adj = adj;
+	g->id.uid = (long long)p->uid;
 	g->score = score;
-	g->adj = adj;
-	g->uid = p->uid;
 	snprintf(g->rule, sizeof g->rule, "%s", r->name);
 }
 
@@ -214,7 +213,6 @@ static void govern(struct watch *w, const struct pinfo *p, int score, int adj,
 static const char *kill_owner(void *ctx, const struct oomkill *k, int *score)
 {
 	const struct watch *w = ctx;
-	long tck = sysconf(_SC_CLK_TCK);
 	size_t i;
 
 	for (i = 0; i < w->ngov; i++) {
@@ -225,11 +223,7 @@ static const char *kill_owner(void *ctx, const struct oomkill *k, int *score)
 		 * handed on to a process of a rule after the kill is not the
 		 * victim, nor is another user's process that took the PID of
 		 * one governed before (entries outlive their processes). */
-		if (g->pid != k->pid || tck <= 0
-		    || (k->us >= 0 && (long long)(g->start * 1000000ULL / (unsigned long long)tck)
-			- witness_suspended_us() > k->us + witness_slack_us(k->us))
-		    || (k->adj != OOMLOG_NONE && g->adj != OOMLOG_NONE && k->adj != g->adj)
-		    || (k->uid >= 0 && (unsigned long long)k->uid != g->uid))
+		if (!witness_fits(&g->id, k))
 			continue;
 		*score = g->score;
 		return g->rule;

@@ -49,7 +49,11 @@ static long long mono_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-long long witness_slack_us(long long at)
+/* The slack allowed between a process's start time (CLOCK_BOOTTIME, in
+ * ticks) and a kill's printk time (local_clock) at printk time AT: a
+ * second, and 500 ppm of the time since boot, for NTP steers the one and
+ * not the other (its frequency corrections stay within 500 ppm). */
+static long long slack_us(long long at)
 {
 	return 1000000 + (at > 0 ? at / 2000 : 0);
 }
@@ -399,20 +403,11 @@ static long long ticks_us(unsigned long long ticks)
 	return tck > 0 ? (long long)(ticks * 1000000ULL / (unsigned long long)tck) : -1;
 }
 
-/* A process's identity as a record keeps it: PID, start time (ticks),
- * real uid (-1: not known), and the score in force (OOMLOG_NONE: not
- * known); next: the start time of the one set after it (0: none). */
-struct ident {
-	int pid, adj;
-	unsigned long long start, next;
-	long long uid;
-};
-
 /* The offset of CLOCK_BOOTTIME, which process start times follow, from
  * CLOCK_MONOTONIC, which printk's clock keeps near: the time spent
  * suspended (0 on a server; the kernels before 2.6.39, which have no
  * CLOCK_BOOTTIME, counted no suspend in start times either). */
-long long witness_suspended_us(void)
+static long long suspended_us(void)
 {
 	struct timespec b, m;
 
@@ -421,26 +416,34 @@ long long witness_suspended_us(void)
 	return (b.tv_sec - m.tv_sec) * 1000000LL + (b.tv_nsec - m.tv_nsec) / 1000;
 }
 
-/* Was the process the one killed?  The same PID and, where the kernel
- * printed them, the same uid (5.3+, RHEL 6) and score (5.4+); started
- * before the kill and, for one a record set before its successor, killed
- * before the successor started (witness_slack_us each, for the two
- * clocks), so that a PID handed on between the two is not taken for it.
- * And not alive now as itself (then the PID was its from its start until
+/* The same PID and, where the kernel printed them, the same uid (5.3+,
+ * RHEL 6) and score (5.4+); started before the kill and, for one set
+ * before a successor, killed before the successor started (slack_us each,
+ * for the two clocks), so that a PID handed on between the two is not
+ * taken for it. */
+int witness_fits(const struct witness_id *id, const struct oomkill *k)
+{
+	long long at = k->us >= 0 ? k->us : mono_us(), off = suspended_us(),
+		  slack = slack_us(at);
+
+	return id->pid == k->pid && id->start && ticks_us(id->start) - off <= at + slack
+	       /* No time in the log (no printk.time): "now" bounds nothing. */
+	       && !(id->next && k->us >= 0 && ticks_us(id->next) - off + slack < at)
+	       && !(id->adj != OOMLOG_NONE && k->adj != OOMLOG_NONE && k->adj != id->adj)
+	       && !(id->uid >= 0 && k->uid >= 0 && k->uid != id->uid);
+}
+
+/* Was the recorded process the one killed?  It fits (witness_fits), and
+ * is not alive now as itself (then the PID was its from its start until
  * now, and the kill took another), nor dead before the kill, as a later
  * process at its PID shows. */
-static int was_it(const struct ident *id, const struct oomkill *k)
+static int was_it(const struct witness_id *id, const struct oomkill *k)
 {
-	long long at = k->us >= 0 ? k->us : mono_us(), off = witness_suspended_us(),
-		  from = ticks_us(id->start) - off, slack = witness_slack_us(at);
+	long long at = k->us >= 0 ? k->us : mono_us();
 	struct pstat st;
 	int fd;
 
-	if (id->pid != k->pid || !id->start || from > at + slack
-	    /* No time in the log (no printk.time): "now" bounds nothing. */
-	    || (id->next && k->us >= 0 && ticks_us(id->next) - off + slack < at)
-	    || (id->adj != OOMLOG_NONE && k->adj != OOMLOG_NONE && k->adj != id->adj)
-	    || (id->uid >= 0 && k->uid >= 0 && k->uid != id->uid))
+	if (!witness_fits(id, k))
 		return 0;
 	if ((fd = proc_open(id->pid)) < 0)
 		return 1;
@@ -449,14 +452,14 @@ static int was_it(const struct ident *id, const struct oomkill *k)
 	close(fd);
 	if (st.start == id->start)
 		return proc_exited(&st);
-	return !st.start || k->us < 0 || ticks_us(st.start) - off + slack >= at;
+	return !st.start || k->us < 0 || ticks_us(st.start) - suspended_us() + slack_us(at) >= at;
 }
 
 /* The record's process, or one it set before (restarts since). */
 static int recorded(const struct state_rec *s, const struct oomkill *k)
 {
 	/* "done": the score is the one in force; any other outcome, not. */
-	struct ident id = { s->pid, strcmp(s->outcome, "done") ? OOMLOG_NONE : s->score,
+	struct witness_id id = { s->pid, strcmp(s->outcome, "done") ? OOMLOG_NONE : s->score,
 			    s->start, 0, s->uid };
 	int i;
 

@@ -35,14 +35,19 @@ void witness_load(struct witness *w);
 void witness_attribute(struct witness *w, const struct state_rec *sv, size_t ns);
 /* Acknowledge every kill loaded, and the unseen ones: 0, or -1 (said). */
 int witness_ack(struct witness *w);
-/* The slack allowed between a process's start time (CLOCK_BOOTTIME, in
- * ticks) and a kill's printk time (local_clock) at printk time AT: a
- * second, and 500 ppm of the time since boot, for NTP steers the one and
- * not the other (its frequency corrections stay within 500 ppm). */
-long long witness_slack_us(long long at);
-/* The time spent suspended, in microseconds: process start times count
- * it (CLOCK_BOOTTIME), printk's time does not. */
-long long witness_suspended_us(void);
+/* A process as a record or the watch knows it: PID, start time (ticks),
+ * real uid (-1: not known), the score in force (OOMLOG_NONE: not known);
+ * next: the start time of the one set after it at that PID (0: none). */
+struct witness_id {
+	int pid, adj;
+	unsigned long long start, next;
+	long long uid;
+};
+
+/* The one judge of both: could the kill be of that process, by what the
+ * log says?  The same PID, uid and score where the kernel printed them,
+ * started before the kill, and (next) killed before its successor started. */
+int witness_fits(const struct witness_id *id, const struct oomkill *k);
 /* A kill's wall-clock time, seconds since the epoch, or -1. */
 long long witness_wall(const struct oomkill *k);
 void witness_free(struct witness *w);

@@ -28,6 +28,12 @@ local_teardown() {
 
 check() { "$OG" check -c "$T/og.conf" "$@"; }
 
+# watch_on LINE: the table LINE, and a watch of it, detached ($T/watch.pid).
+watch_on() {
+	printf '%s\n' "$1" >"$T/og.conf"
+	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+}
+
 # victim NAME: a process in the cgroup (at its baseline score) that writes
 # $T/NAME.pid, waits for $T/NAME.go, then runs $T/bin/NAME (a copy of hog,
 # so that its name is NAME), which grows past the cgroup's limit.  $vpid.
@@ -92,8 +98,7 @@ waiter() {
 @test "watch: a process a hog rule raised, OOM-killed, is the intended outcome (exit 0); without the watch's record only its name is known: unattributed" {
 	# 500: the baseline it starts at, so the watch finds it at its score
 	# already (and governs it all the same).
-	printf 'hogs 500 comm=bighog\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'hogs 500 comm=bighog'
 	victim bighog
 	oom_kill bighog
 	wait_for grep -q "	$vpid	" "$OOMGUARD_STATE_DIR/.oom-kills"
@@ -115,8 +120,7 @@ waiter() {
 }
 
 @test "watch: a process a protection rule set (score 0), OOM-killed: CRITICAL (text, nagios, prom, json), then acknowledged: OK" {
-	printf 'db 0 comm=dbhog\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'db 0 comm=dbhog'
 	victim dbhog
 	oom_kill dbhog
 	wait_for grep -q "	$vpid	" "$OOMGUARD_STATE_DIR/.oom-kills"
@@ -191,8 +195,7 @@ flood() {
 }
 
 @test "the log wraps: the watch's record keeps the kill it saw; the one it did not is counted unseen (WARNING) until --ack" {
-	printf 'hogs 800 comm=bighog\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'hogs 800 comm=bighog'
 	victim bighog
 	oom_kill bighog
 	seen=$vpid
@@ -219,8 +222,7 @@ flood() {
 }
 
 @test "an overrun under the watch (its /dev/kmsg read fails with EPIPE): it reads on and records the next kill" {
-	printf 'hogs 800 comm=bighog\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'hogs 800 comm=bighog'
 	w=$(cat "$T/watch.pid")
 	kill -STOP "$w"
 	flood
@@ -362,8 +364,7 @@ nobody_victim() {
 }
 
 @test "watch: a PID handed on after the kill, to a process of a protection rule: its score at the kill was not the rule's, so the kill is not the rule's" {
-	printf 'db 0 comm=dbnew\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'db 0 comm=dbnew'
 	w=$(cat "$T/watch.pid")
 	victim plainhog
 	kill -STOP "$w"
@@ -399,8 +400,7 @@ nobody_victim() {
 kill_time() { dmesg | sed -n "s/^\[ *\([0-9.]*\)\] .*Killed process $1 .*/\1/p" | tail -n 1; }
 
 @test "watch: a PID handed on after the kill by more than the clocks' slack, to a process of the rule at the victim's score, does not make the kill the rule's" {
-	printf 'db 500 comm=dbnew\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'db 500 comm=dbnew'
 	w=$(cat "$T/watch.pid")
 	victim plainhog
 	kill -STOP "$w"
@@ -438,8 +438,7 @@ kill_time() { dmesg | sed -n "s/^\[ *\([0-9.]*\)\] .*Killed process $1 .*/\1/p" 
 }
 
 @test "another user's process named as a protection rule (score 0) names it, OOM-killed: the watch does not take it for the rule's" {
-	printf 'db 0 comm=dbhog\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'db 0 comm=dbhog'
 	nobody_victim dbhog
 	oom_kill dbhog
 	wait_for grep -q "	$vpid	65534	.*	dbhog	-	" "$OOMGUARD_STATE_DIR/.oom-kills" ||
@@ -449,8 +448,7 @@ kill_time() { dmesg | sed -n "s/^\[ *\([0-9.]*\)\] .*Killed process $1 .*/\1/p" 
 }
 
 @test "another user's process at the PID of a protected daemon that exited (a record, or the watch's table), OOM-killed: not the service's, by its uid" {
-	printf 'web 0 comm=websrv\n' >"$T/og.conf"
-	"$OG" watch -c "$T/og.conf" -b -P "$T/watch.pid"
+	watch_on 'web 0 comm=websrv'
 	cp /bin/sleep "$T/bin/websrv"
 	"$T/bin/websrv" 1000 &
 	PIDS="$PIDS $!"
